@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family: policies, requests and replies.
+ *
+ * A WALK is a dump so that any number of answers streams back in messages
+ * filled to the socket buffer. Everything a request can get wrong is checked
+ * in .start, in the sender's context, where extack reaches the caller
+ * before any answer; .dumpit then only walks.
+ *
+ * The dump holds the target mm by mm_count only, so a client that stops
+ * reading cannot keep a dead process's memory alive; each batch takes
+ * mm_users for as long as it walks, and a process that exits meanwhile ends
+ * the dump with -ESRCH.
+ */
+
+#include <linux/limits.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include "compat.h"
+#include "netlink.h"
+#include "ptscope.h"
+#include "target.h"
+#include "vma.h"
+#include "walk.h"
+
+static struct genl_family ptscope_family;
+
+static const struct nla_policy addrs_policy[PTSCOPE_A_ADDR + 1] = {
+	[PTSCOPE_A_ADDR]	= { .type = NLA_U64 },
+};
+
+static const struct nla_policy ptscope_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID]		= { .type = NLA_U32 },
+	[PTSCOPE_A_ADDRS]	= NLA_POLICY_NESTED(addrs_policy),
+};
+
+struct walk_dump {
+	struct ptscope_target target;
+	char *path;		/* PATH_MAX bytes for VMA names */
+	u32 nr, next;
+	unsigned long addrs[];
+};
+
+static int get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_family, 0,
+				PTSCOPE_CMD_GET_INFO);
+	if (!hdr)
+		goto nospace;
+	if (nla_put_string(msg, PTSCOPE_A_VERSION, PTSCOPE_VERSION) ||
+	    nla_put_u8(msg, PTSCOPE_A_PAGING_LEVELS, ptscope_paging_levels()) ||
+	    nla_put_u8(msg, PTSCOPE_A_PAGE_SHIFT, PAGE_SHIFT) ||
+	    nla_put_u32(msg, PTSCOPE_A_MAX_ADDRS, READ_ONCE(ptscope_max_addrs)) ||
+	    (!ptscope_frames_visible(skb) &&
+	     nla_put_flag(msg, PTSCOPE_A_FRAMES_HIDDEN)))
+		goto nospace;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int put_level(struct sk_buff *skb, const struct ptscope_step *l,
+		     bool visible)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_LEVEL);
+	u64 entry = visible ? l->entry : ptscope_hide_frame(l);
+
+	if (!nest ||
+	    nla_put_u8(skb, PTSCOPE_LEVEL_A_ID, l->id) ||
+	    nla_put_u32(skb, PTSCOPE_LEVEL_A_INDEX, l->index) ||
+	    nla_put_u8(skb, PTSCOPE_LEVEL_A_SHIFT, l->shift) ||
+	    nla_put_u8(skb, PTSCOPE_LEVEL_A_BITS, l->bits) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_LEVEL_A_ENTRY, entry,
+			      PTSCOPE_LEVEL_A_PAD) ||
+	    nla_put_u8(skb, PTSCOPE_LEVEL_A_KIND, l->kind) ||
+	    (visible && nla_put_u64_64bit(skb, PTSCOPE_LEVEL_A_ENTRY_PHYS,
+					  l->entry_phys, PTSCOPE_LEVEL_A_PAD)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_vma(struct sk_buff *skb, const struct ptscope_vma *v)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_VMA);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_START, v->start,
+			      PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_END, v->end,
+			      PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_VMA_A_FLAGS, v->flags) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_VMA_A_PGOFF, v->pgoff,
+			      PTSCOPE_VMA_A_PAD) ||
+	    nla_put_u8(skb, PTSCOPE_VMA_A_KIND, v->kind) ||
+	    nla_put_string(skb, PTSCOPE_VMA_A_NAME, v->name))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_walk(struct sk_buff *skb, const struct ptscope_target *t,
+		    const struct ptscope_walk *w, const struct ptscope_vma *v)
+{
+	bool mapped = w->state == PTSCOPE_STATE_PRESENT ||
+		      w->state == PTSCOPE_STATE_PROTNONE;
+	struct nlattr *levels;
+	unsigned int i;
+
+	if (nla_put_u32(skb, PTSCOPE_A_PID, t->pid) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_A_VA, w->va, PTSCOPE_A_PAD) ||
+	    nla_put_u8(skb, PTSCOPE_A_PAGING_LEVELS, ptscope_paging_levels()) ||
+	    nla_put_u8(skb, PTSCOPE_A_STATE, w->state))
+		return -EMSGSIZE;
+	if (w->page_shift &&
+	    nla_put_u8(skb, PTSCOPE_A_PAGE_SHIFT, w->page_shift))
+		return -EMSGSIZE;
+	if (!t->frames_visible) {
+		if (nla_put_flag(skb, PTSCOPE_A_FRAMES_HIDDEN))
+			return -EMSGSIZE;
+	} else {
+		if (nla_put_u64_64bit(skb, PTSCOPE_A_ROOT_PHYS, w->root_phys,
+				      PTSCOPE_A_PAD))
+			return -EMSGSIZE;
+		if (mapped &&
+		    (nla_put_u64_64bit(skb, PTSCOPE_A_PFN, w->pfn,
+				       PTSCOPE_A_PAD) ||
+		     nla_put_u64_64bit(skb, PTSCOPE_A_PHYS,
+				       PFN_PHYS(w->pfn) | offset_in_page(w->va),
+				       PTSCOPE_A_PAD)))
+			return -EMSGSIZE;
+	}
+
+	levels = nla_nest_start(skb, PTSCOPE_A_LEVELS);
+	if (!levels)
+		return -EMSGSIZE;
+	for (i = 0; i < w->nr_levels; i++)
+		if (put_level(skb, &w->level[i], t->frames_visible))
+			return -EMSGSIZE;
+	nla_nest_end(skb, levels);
+
+	return v ? put_vma(skb, v) : 0;
+}
+
+/* Answer one address; -EMSGSIZE means "no room left in this skb". */
+static int walk_one(struct sk_buff *skb, struct netlink_callback *cb,
+		    struct walk_dump *st, unsigned long va)
+{
+	struct mm_struct *mm = st->target.mm;
+	struct vm_area_struct *vma = find_vma(mm, va);
+	struct ptscope_vma v;
+	struct ptscope_walk w;
+	void *hdr;
+	int err;
+
+	if (vma && vma->vm_start <= va) {
+		err = ptscope_walk_va(vma, va, &w);
+		if (err) {
+			NL_SET_ERR_MSG(cb->extack,
+				       "the page tables kept changing during the walk; try again");
+			return err;
+		}
+		ptscope_vma_describe(vma, st->path, PATH_MAX, &v);
+	} else {
+		vma = NULL;
+		memset(&w, 0, sizeof(w));
+		w.va = va;
+		w.state = PTSCOPE_STATE_NO_VMA;
+		w.root_phys = __pa(mm->pgd);
+	}
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_WALK);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_walk(skb, &st->target, &w, vma ? &v : NULL)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct walk_dump *st = (struct walk_dump *)cb->args[0];
+	struct mm_struct *mm = st->target.mm;
+	int err = 0;
+
+	if (st->next >= st->nr)
+		return 0;
+	if (!mmget_not_zero(mm)) {
+		NL_SET_ERR_MSG(cb->extack, "the process exited during the walk");
+		return -ESRCH;
+	}
+	if (mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return -EINTR;
+	}
+	for (; st->next < st->nr; st->next++) {
+		err = walk_one(skb, cb, st, st->addrs[st->next]);
+		if (err)
+			break;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
+static int walk_check_addrs(const struct nlattr *addrs,
+			    struct netlink_ext_ack *extack, u32 *nr)
+{
+	u32 max = READ_ONCE(ptscope_max_addrs);
+	const struct nlattr *a;
+	int rem;
+
+	*nr = 0;
+	if (!addrs) {
+		NL_SET_ERR_MSG(extack, "missing PTSCOPE_A_ADDRS: which addresses?");
+		return -EINVAL;
+	}
+	nla_for_each_nested(a, addrs, rem) {
+		if (++*nr > max) {
+			NL_SET_ERR_MSG_ATTR(extack, addrs,
+					    "too many addresses in one request (module parameter max_addrs)");
+			return -E2BIG;
+		}
+		if (!ptscope_user_addr_ok(nla_get_u64(a))) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "not a user-space address: kernel half or non-canonical");
+			return -EINVAL;
+		}
+	}
+	if (!*nr) {
+		NL_SET_ERR_MSG_ATTR(extack, addrs, "no address given");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int walk_start(struct netlink_callback *cb)
+{
+	struct nlattr **tb = ptscope_dump_attrs(cb);
+	const struct nlattr *a;
+	struct walk_dump *st;
+	u32 nr, i = 0;
+	int rem, err;
+
+	err = walk_check_addrs(tb[PTSCOPE_A_ADDRS], cb->extack, &nr);
+	if (err)
+		return err;
+
+	st = kvzalloc(struct_size(st, addrs, nr), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	st->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
+	if (!st->path) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	nla_for_each_nested(a, tb[PTSCOPE_A_ADDRS], rem)
+		st->addrs[i++] = nla_get_u64(a);
+	st->nr = nr;
+
+	err = ptscope_target_get(cb->skb, tb[PTSCOPE_A_PID], cb->extack,
+				 &st->target);
+	if (err)
+		goto err_free;
+
+	/* One answer with a PATH_MAX file name must fit in one skb. */
+	cb->min_dump_alloc = PATH_MAX + 1024;
+	cb->args[0] = (long)st;
+	return 0;
+
+err_free:
+	kfree(st->path);
+	kvfree(st);
+	return err;
+}
+
+static int walk_done(struct netlink_callback *cb)
+{
+	struct walk_dump *st = (struct walk_dump *)cb->args[0];
+
+	if (st) {
+		ptscope_target_put(&st->target);
+		kfree(st->path);
+		kvfree(st);
+	}
+	return 0;
+}
+
+static const struct genl_ops ptscope_ops[] = {
+	{
+		.cmd	= PTSCOPE_CMD_GET_INFO,
+		.doit	= get_info,
+	},
+	{
+		.cmd	= PTSCOPE_CMD_WALK,
+		.start	= walk_start,
+		.dumpit	= walk_dumpit,
+		.done	= walk_done,
+	},
+};
+
+static struct genl_family ptscope_family = {
+	.name		= PTSCOPE_GENL_NAME,
+	.version	= PTSCOPE_GENL_VERSION,
+	.maxattr	= PTSCOPE_A_MAX,
+	.policy		= ptscope_policy,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= ptscope_ops,
+	.n_ops		= ARRAY_SIZE(ptscope_ops),
+	PTSCOPE_GENL_RESV_START_OP
+};
+
+int ptscope_genl_init(void)
+{
+	return genl_register_family(&ptscope_family);
+}
+
+void ptscope_genl_exit(void)
+{
+	genl_unregister_family(&ptscope_family);
+}

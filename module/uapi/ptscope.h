@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * ptscope: inspect the page tables of a live process over generic netlink.
+ *
+ * Family "ptscope", version PTSCOPE_GENL_VERSION. The module registers the
+ * family alias, so resolving the family name autoloads ptscope.ko.
+ *
+ * Access rules are those of /proc/PID/pagemap: the caller needs what opening
+ * that file needs (PTRACE_MODE_READ_FSCREDS, LSM hooks included). Frame
+ * numbers, physical addresses and the frame bits of raw entries are only
+ * given to callers with CAP_SYS_ADMIN in the initial user namespace (checked
+ * on both the socket opener and the sender); everyone else gets
+ * PTSCOPE_A_FRAMES_HIDDEN and the frame bits of every entry cleared.
+ *
+ * Errors come back as a netlink error with an extended-ack message naming
+ * the offending attribute where there is one.
+ *
+ * PTSCOPE_CMD_GET_INFO (doit)
+ *   request:  nothing
+ *   reply:    PTSCOPE_A_VERSION, PTSCOPE_A_PAGING_LEVELS, PTSCOPE_A_PAGE_SHIFT,
+ *             PTSCOPE_A_MAX_ADDRS, PTSCOPE_A_FRAMES_HIDDEN (flag, if so)
+ *
+ * PTSCOPE_CMD_WALK (dump: NLM_F_DUMP is required)
+ *   request:  PTSCOPE_A_PID      u32, in the caller's pid namespace
+ *             PTSCOPE_A_ADDRS    nest of PTSCOPE_A_ADDR (u64), 1..max_addrs
+ *   reply:    one message per address, in request order:
+ *             PTSCOPE_A_PID, PTSCOPE_A_VA, PTSCOPE_A_PAGING_LEVELS,
+ *             PTSCOPE_A_STATE (enum ptscope_state),
+ *             PTSCOPE_A_LEVELS   nest of PTSCOPE_A_LEVEL nests
+ *                                (struct of PTSCOPE_LEVEL_A_*), top down, ending
+ *                                at the leaf or at the first entry that does
+ *                                not lead further; folded levels are omitted,
+ *                                so there are PAGING_LEVELS of them at most,
+ *             PTSCOPE_A_PAGE_SHIFT  log2 of the leaf's size, when there is a leaf,
+ *             PTSCOPE_A_PFN, PTSCOPE_A_PHYS  the 4 KiB frame and physical
+ *                                address of VA itself (privileged, present),
+ *             PTSCOPE_A_ROOT_PHYS   physical address of the top table (privileged),
+ *             PTSCOPE_A_FRAMES_HIDDEN  flag, when frames are withheld,
+ *             PTSCOPE_A_VMA      nest of PTSCOPE_VMA_A_*, absent when no VMA
+ *                                contains VA (state PTSCOPE_STATE_NO_VMA).
+ *   Tables are only walked inside VMAs, as the kernel's own walker does:
+ *   outside them the kernel may be freeing tables under a read-held mmap lock.
+ *
+ * 64-bit values are NLA_U64 padded with PTSCOPE_A_PAD.
+ */
+#ifndef _UAPI_PTSCOPE_H
+#define _UAPI_PTSCOPE_H
+
+#define PTSCOPE_GENL_NAME	"ptscope"
+#define PTSCOPE_GENL_VERSION	1
+
+enum ptscope_cmd {
+	PTSCOPE_CMD_UNSPEC,
+	PTSCOPE_CMD_GET_INFO,
+	PTSCOPE_CMD_WALK,
+
+	__PTSCOPE_CMD_MAX
+};
+#define PTSCOPE_CMD_MAX (__PTSCOPE_CMD_MAX - 1)
+
+enum ptscope_attr {
+	PTSCOPE_A_UNSPEC,
+	PTSCOPE_A_PAD,
+	PTSCOPE_A_VERSION,		/* string: module version */
+	PTSCOPE_A_PID,			/* u32 */
+	PTSCOPE_A_ADDRS,		/* nest: PTSCOPE_A_ADDR... */
+	PTSCOPE_A_ADDR,			/* u64, inside PTSCOPE_A_ADDRS */
+	PTSCOPE_A_VA,			/* u64 */
+	PTSCOPE_A_PAGING_LEVELS,	/* u8: 4 or 5 on x86-64 */
+	PTSCOPE_A_PAGE_SHIFT,		/* u8 */
+	PTSCOPE_A_MAX_ADDRS,		/* u32 */
+	PTSCOPE_A_FRAMES_HIDDEN,	/* flag */
+	PTSCOPE_A_STATE,		/* u8: enum ptscope_state */
+	PTSCOPE_A_LEVELS,		/* nest: PTSCOPE_A_LEVEL... */
+	PTSCOPE_A_LEVEL,		/* nest: PTSCOPE_LEVEL_A_* */
+	PTSCOPE_A_PFN,			/* u64 */
+	PTSCOPE_A_PHYS,			/* u64 */
+	PTSCOPE_A_ROOT_PHYS,		/* u64 */
+	PTSCOPE_A_VMA,			/* nest: PTSCOPE_VMA_A_* */
+
+	__PTSCOPE_A_MAX
+};
+#define PTSCOPE_A_MAX (__PTSCOPE_A_MAX - 1)
+
+/* One table entry on the way down. */
+enum ptscope_level_attr {
+	PTSCOPE_LEVEL_A_UNSPEC,
+	PTSCOPE_LEVEL_A_PAD,
+	PTSCOPE_LEVEL_A_ID,		/* u8: enum ptscope_level */
+	PTSCOPE_LEVEL_A_INDEX,		/* u32: index of the entry in its table */
+	PTSCOPE_LEVEL_A_SHIFT,		/* u8: lowest VA bit of the index */
+	PTSCOPE_LEVEL_A_BITS,		/* u8: width of the index in bits */
+	PTSCOPE_LEVEL_A_ENTRY,		/* u64: raw entry (frame bits cleared if hidden) */
+	PTSCOPE_LEVEL_A_KIND,		/* u8: enum ptscope_entry_kind */
+	PTSCOPE_LEVEL_A_ENTRY_PHYS,	/* u64: physical address of the entry (privileged) */
+
+	__PTSCOPE_LEVEL_A_MAX
+};
+#define PTSCOPE_LEVEL_A_MAX (__PTSCOPE_LEVEL_A_MAX - 1)
+
+/* The VMA that contains the address. */
+enum ptscope_vma_attr {
+	PTSCOPE_VMA_A_UNSPEC,
+	PTSCOPE_VMA_A_PAD,
+	PTSCOPE_VMA_A_START,		/* u64 */
+	PTSCOPE_VMA_A_END,		/* u64, exclusive */
+	PTSCOPE_VMA_A_FLAGS,		/* u32: PTSCOPE_VMA_F_* */
+	PTSCOPE_VMA_A_PGOFF,		/* u64: offset into the file, in pages */
+	PTSCOPE_VMA_A_KIND,		/* u8: enum ptscope_vma_kind */
+	PTSCOPE_VMA_A_NAME,		/* string: path or [heap], [stack], [vdso]... */
+
+	__PTSCOPE_VMA_A_MAX
+};
+#define PTSCOPE_VMA_A_MAX (__PTSCOPE_VMA_A_MAX - 1)
+
+/* Level names follow Linux: with 4-level paging p4d is folded into pgd. */
+enum ptscope_level {
+	PTSCOPE_LEVEL_PGD,
+	PTSCOPE_LEVEL_P4D,
+	PTSCOPE_LEVEL_PUD,
+	PTSCOPE_LEVEL_PMD,
+	PTSCOPE_LEVEL_PTE,
+
+	PTSCOPE_NR_LEVELS
+};
+
+enum ptscope_entry_kind {
+	PTSCOPE_ENTRY_NONE,		/* empty: nothing below */
+	PTSCOPE_ENTRY_TABLE,		/* points to the next table */
+	PTSCOPE_ENTRY_LEAF,		/* maps a page (present or PROT_NONE) */
+	PTSCOPE_ENTRY_NONPRESENT,	/* leaf slot holding a non-present entry */
+	PTSCOPE_ENTRY_BAD,		/* corrupt: the kernel would report it bad */
+};
+
+enum ptscope_state {
+	PTSCOPE_STATE_NO_VMA,		/* no VMA contains the address */
+	PTSCOPE_STATE_NONE,		/* in a VMA, never populated (empty entry) */
+	PTSCOPE_STATE_PRESENT,		/* mapped to a frame */
+	PTSCOPE_STATE_PROTNONE,		/* mapped, but PROT_NONE / NUMA hinting */
+	PTSCOPE_STATE_NONPRESENT,	/* not present, entry holds swap/migration/... */
+	PTSCOPE_STATE_BAD,		/* a corrupt table entry stopped the walk */
+};
+
+enum ptscope_vma_kind {
+	PTSCOPE_VMA_ANON,
+	PTSCOPE_VMA_FILE,
+	PTSCOPE_VMA_HEAP,
+	PTSCOPE_VMA_STACK,
+	PTSCOPE_VMA_SPECIAL,		/* [vdso], [vvar], [vsyscall], ... */
+};
+
+#define PTSCOPE_VMA_F_READ	(1U << 0)
+#define PTSCOPE_VMA_F_WRITE	(1U << 1)
+#define PTSCOPE_VMA_F_EXEC	(1U << 2)
+#define PTSCOPE_VMA_F_SHARED	(1U << 3)
+#define PTSCOPE_VMA_F_HUGETLB	(1U << 4)
+#define PTSCOPE_VMA_F_LOCKED	(1U << 5)
+#define PTSCOPE_VMA_F_PFNMAP	(1U << 6)
+#define PTSCOPE_VMA_F_IO	(1U << 7)
+#define PTSCOPE_VMA_F_HUGEPAGE	(1U << 8)	/* MADV_HUGEPAGE */
+#define PTSCOPE_VMA_F_NOHUGEPAGE (1U << 9)	/* MADV_NOHUGEPAGE */
+#define PTSCOPE_VMA_F_GROWSDOWN	(1U << 10)
+#define PTSCOPE_VMA_F_ALL	((1U << 11) - 1)
+
+#endif /* _UAPI_PTSCOPE_H */

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The page-table walker.
+ *
+ * mm/pagewalk.c is not exported and pte_offset_map() became an unexported
+ * out-of-line function in 6.5, so ptscope walks by hand, by the rules the
+ * kernel's own walker keeps:
+ *
+ *  - Only inside a VMA found under mmap_read_lock(). Outside VMAs, munmap()
+ *    frees tables after downgrading its lock to read, so nothing there may
+ *    be dereferenced.
+ *  - Each entry is read once into a local; every decision is made on that
+ *    copy and the next table is reached from it, never by re-reading.
+ *  - All of it under rcu_read_lock(): since 6.6 PTE tables can be freed
+ *    under RCU without the mmap lock (khugepaged, pte_free_defer()), and
+ *    6.14 reclaims empty ones the same way. After reading the PTE the PMD
+ *    is read again; if it changed, the table we read may be stale and the
+ *    walk is retried.
+ *
+ * Folded levels (p4d with 4-level paging) are walked like the kernel walks
+ * them and then merged into the level above, named as Linux names them.
+ */
+
+#include <linux/hugetlb.h>
+#include <linux/log2.h>
+#include "compat.h"
+#include "walk.h"
+
+#define PTSCOPE_WALK_RETRIES	8
+
+/*
+ * PROT_NONE and NUMA-hinting leaves have the hardware present bit clear but
+ * still map a frame. x86 marks them with _PAGE_PROTNONE, a bit that swap and
+ * migration entries never have set (see the swap layout in pgtable_64.h).
+ */
+static bool entry_protnone(u64 val)
+{
+	return (val & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+
+unsigned int ptscope_paging_levels(void)
+{
+	return 2 + (PTRS_PER_P4D > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_PMD > 1);
+}
+
+/* TASK_SIZE_MAX follows the paging mode chosen at boot (47 or 56 bits). */
+bool ptscope_user_addr_ok(unsigned long va)
+{
+	return va < TASK_SIZE_MAX;
+}
+
+static unsigned int level_shift(unsigned int id)
+{
+	switch (id) {
+	case PTSCOPE_LEVEL_PGD:	return PGDIR_SHIFT;
+	case PTSCOPE_LEVEL_P4D:	return P4D_SHIFT;
+	case PTSCOPE_LEVEL_PUD:	return PUD_SHIFT;
+	case PTSCOPE_LEVEL_PMD:	return PMD_SHIFT;
+	default:		return PAGE_SHIFT;
+	}
+}
+
+static unsigned long level_ptrs(unsigned int id)
+{
+	switch (id) {
+	case PTSCOPE_LEVEL_PGD:	return PTRS_PER_PGD;
+	case PTSCOPE_LEVEL_P4D:	return PTRS_PER_P4D;
+	case PTSCOPE_LEVEL_PUD:	return PTRS_PER_PUD;
+	case PTSCOPE_LEVEL_PMD:	return PTRS_PER_PMD;
+	default:		return PTRS_PER_PTE;
+	}
+}
+
+static bool level_folded(unsigned int id)
+{
+	return id != PTSCOPE_LEVEL_PGD && id != PTSCOPE_LEVEL_PTE &&
+	       level_ptrs(id) == 1;
+}
+
+static void record(struct ptscope_walk *w, unsigned int id, u64 val,
+		   const void *entryp, u8 kind)
+{
+	struct ptscope_step *l = &w->level[w->nr_levels++];
+	unsigned long ptrs = level_ptrs(id);
+
+	l->id = id;
+	l->entry = val;
+	l->entry_phys = __pa(entryp);
+	l->kind = kind;
+	l->shift = level_shift(id);
+	l->bits = ilog2(ptrs);
+	l->index = (w->va >> l->shift) & (ptrs - 1);
+}
+
+/* The walk ends at this level; @state says why. */
+static int stop(struct ptscope_walk *w, unsigned int id, u64 val,
+		const void *entryp, u8 kind, u8 state)
+{
+	record(w, id, val, entryp, kind);
+	w->state = state;
+	return 0;
+}
+
+static int leaf(struct ptscope_walk *w, unsigned int id, u64 val,
+		const void *entryp, unsigned long pfn, unsigned int shift)
+{
+	record(w, id, val, entryp, PTSCOPE_ENTRY_LEAF);
+	w->page_shift = shift;
+	w->pfn = pfn + ((w->va & ((1UL << shift) - 1)) >> PAGE_SHIFT);
+	w->state = entry_protnone(val) ? PTSCOPE_STATE_PROTNONE :
+					 PTSCOPE_STATE_PRESENT;
+	return 0;
+}
+
+/*
+ * hugetlb entries are ptes at whatever level the page size puts them, and
+ * are tested with the pte helpers (see huge_ptep_get()), PROT_NONE included.
+ */
+static unsigned int hugetlb_shift(struct vm_area_struct *vma)
+{
+	if (!is_vm_hugetlb_page(vma))
+		return 0;
+	return __ffs(vma_kernel_pagesize(vma));
+}
+
+static int walk_pte(struct ptscope_walk *w, pmd_t *pmdp, pmd_t pmd)
+{
+	pte_t *ptep = pte_offset_kernel(&pmd, w->va);
+	pte_t pte = ptep_get(ptep);
+
+	/* The table we read from must still be the one the PMD names. */
+	if (!pmd_same(pmd, ptscope_pmdp_get(pmdp)))
+		return -EAGAIN;
+
+	if (pte_none(pte))
+		return stop(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep,
+			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+	if (!pte_present(pte))
+		return stop(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep,
+			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
+	return leaf(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep, pte_pfn(pte),
+		    PAGE_SHIFT);
+}
+
+static int walk_pmd(struct ptscope_walk *w, struct vm_area_struct *vma,
+		    pud_t *pudp, pud_t pud)
+{
+	pmd_t *pmdp = pmd_offset(&pud, w->va);
+	pmd_t pmd;
+
+	if ((void *)pmdp == (void *)&pud)	/* folded: same entry */
+		pmdp = (pmd_t *)pudp;
+	pmd = ptscope_pmdp_get(pmdp);
+
+	if (pmd_none(pmd))
+		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+	if (hugetlb_shift(vma) == PMD_SHIFT) {
+		if (!pte_present(__pte(pmd_val(pmd))))
+			return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+				    PTSCOPE_ENTRY_NONPRESENT,
+				    PTSCOPE_STATE_NONPRESENT);
+		return leaf(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+			    pmd_pfn(pmd), PMD_SHIFT);
+	}
+	if (!pmd_present(pmd))	/* THP migration entry */
+		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
+	if (pmd_leaf(pmd))	/* THP, or a device mapping */
+		return leaf(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+			    pmd_pfn(pmd), PMD_SHIFT);
+	if (pmd_bad(pmd))
+		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
+			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+	record(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp, PTSCOPE_ENTRY_TABLE);
+	return walk_pte(w, pmdp, pmd);
+}
+
+static int walk_pud(struct ptscope_walk *w, struct vm_area_struct *vma,
+		    p4d_t *p4dp, p4d_t p4d)
+{
+	pud_t *pudp = pud_offset(&p4d, w->va);
+	pud_t pud;
+
+	if ((void *)pudp == (void *)&p4d)
+		pudp = (pud_t *)p4dp;
+	pud = ptscope_pudp_get(pudp);
+
+	if (pud_none(pud))
+		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+	if (hugetlb_shift(vma) == PUD_SHIFT) {
+		if (!pte_present(__pte(pud_val(pud))))
+			return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+				    PTSCOPE_ENTRY_NONPRESENT,
+				    PTSCOPE_STATE_NONPRESENT);
+		return leaf(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+			    pud_pfn(pud), PUD_SHIFT);
+	}
+	if (!pud_present(pud))
+		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
+	if (pud_leaf(pud))	/* device-dax and friends */
+		return leaf(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+			    pud_pfn(pud), PUD_SHIFT);
+	if (pud_bad(pud))
+		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
+			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+	record(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp, PTSCOPE_ENTRY_TABLE);
+	return walk_pmd(w, vma, pudp, pud);
+}
+
+static int walk_p4d(struct ptscope_walk *w, struct vm_area_struct *vma,
+		    pgd_t *pgdp, pgd_t pgd)
+{
+	p4d_t *p4dp = p4d_offset(&pgd, w->va);
+	p4d_t p4d;
+
+	if ((void *)p4dp == (void *)&pgd)	/* 4-level paging */
+		p4dp = (p4d_t *)pgdp;
+	p4d = ptscope_p4dp_get(p4dp);
+
+	if (p4d_none(p4d))
+		return stop(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp,
+			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+	if (p4d_bad(p4d))
+		return stop(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp,
+			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+	record(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp, PTSCOPE_ENTRY_TABLE);
+	return walk_pud(w, vma, p4dp, p4d);
+}
+
+static int walk_once(struct ptscope_walk *w, struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pgd_t *pgdp = pgd_offset(mm, w->va);
+	pgd_t pgd = ptscope_pgdp_get(pgdp);
+
+	w->nr_levels = 0;
+	w->page_shift = 0;
+	w->pfn = 0;
+	w->root_phys = __pa(mm->pgd);
+
+	if (pgd_none(pgd))
+		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,
+			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+	if (pgd_bad(pgd))
+		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,
+			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+	record(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp, PTSCOPE_ENTRY_TABLE);
+	return walk_p4d(w, vma, pgdp, pgd);
+}
+
+/*
+ * A folded level repeats the entry above it, and only its own helpers test
+ * the entry for real (the upper one's pXd_none() is constant 0). Keep the
+ * upper level's name and index, the lower one's verdict.
+ */
+static void merge_folded(struct ptscope_walk *w)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < w->nr_levels; i++) {
+		struct ptscope_step *l = &w->level[i];
+
+		if (n && level_folded(l->id)) {
+			w->level[n - 1].entry = l->entry;
+			w->level[n - 1].kind = l->kind;
+			continue;
+		}
+		w->level[n++] = *l;
+	}
+	w->nr_levels = n;
+}
+
+/**
+ * ptscope_walk_va - translate one address of @vma's mm, level by level
+ * @vma: the VMA containing @va
+ * @va: the user virtual address
+ * @w: filled with the entries met, the outcome and the frame
+ *
+ * The caller holds mmap_read_lock() of vma->vm_mm, which keeps @vma and the
+ * upper tables of its range in place. Returns 0, or -EAGAIN if the tables
+ * kept changing under the walk.
+ */
+int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
+		    struct ptscope_walk *w)
+{
+	unsigned int tries = 0;
+	int ret;
+
+	mmap_assert_locked(vma->vm_mm);
+	w->va = va;
+	do {
+		rcu_read_lock();
+		ret = walk_once(w, vma);
+		rcu_read_unlock();
+	} while (ret == -EAGAIN && ++tries < PTSCOPE_WALK_RETRIES);
+
+	if (!ret)
+		merge_folded(w);
+	return ret;
+}
+
+/*
+ * What pagemap hides from the unprivileged: the frame. Huge leaves keep
+ * their PAT bit (bit 12), which is not part of their frame.
+ */
+u64 ptscope_hide_frame(const struct ptscope_step *l)
+{
+	u64 mask = PTE_PFN_MASK;
+
+	if (l->kind == PTSCOPE_ENTRY_LEAF && l->id == PTSCOPE_LEVEL_PMD)
+		mask = PHYSICAL_PMD_PAGE_MASK;
+	else if (l->kind == PTSCOPE_ENTRY_LEAF && l->id == PTSCOPE_LEVEL_PUD)
+		mask = PHYSICAL_PUD_PAGE_MASK;
+	return l->entry & ~mask;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Just enough JSON writing for one-object-per-line output. 64-bit values
+ * that scripts must not lose precision on are hex strings.
+ */
+#ifndef PTSCOPE_JSON_H
+#define PTSCOPE_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ps_json {
+	FILE *f;
+	bool need_comma;
+};
+
+void ps_json_begin(struct ps_json *j, FILE *f);	/* { */
+void ps_json_end(struct ps_json *j);		/* }\n */
+void ps_json_obj(struct ps_json *j, const char *key);	/* "key": { */
+void ps_json_obj_end(struct ps_json *j);
+void ps_json_arr(struct ps_json *j, const char *key);	/* "key": [ */
+void ps_json_arr_end(struct ps_json *j);
+void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
+void ps_json_hex(struct ps_json *j, const char *key, uint64_t v);
+void ps_json_str(struct ps_json *j, const char *key, const char *s);
+void ps_json_bool(struct ps_json *j, const char *key, bool v);
+void ps_json_null(struct ps_json *j, const char *key);
+void ps_json_escape(FILE *f, const char *s);
+
+#endif

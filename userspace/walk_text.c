@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "../module/uapi/ptscope.h"
+#include "cli.h"
+#include "term.h"
+#include "walk_text.h"
+#include "x86.h"
+
+void ps_print_heading(const struct ps_walk *w, const struct ps_opts *o,
+		      const char *spec)
+{
+	const struct ps_style *s = ps_style(o->color);
+	char hex[32], perms[5];
+
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, w->va);
+	printf("%sprocess%s %u  %saddress%s 0x%016" PRIx64, s->bold, s->reset,
+	       w->pid, s->bold, s->reset, w->va);
+	if (spec && strcmp(spec, hex))
+		printf(" (%s)", spec);
+	printf("  %s%u-level paging%s\n", s->dim, w->paging_levels, s->reset);
+	if (w->has_vma) {
+		ps_vma_perms(w->vma.flags, perms);
+		printf("%svma%s     %" PRIx64 "-%" PRIx64 " %s %s\n", s->bold,
+		       s->reset, w->vma.start, w->vma.end, perms, w->vma.name);
+	}
+}
+
+void ps_print_outcome(const struct ps_walk *w, const struct ps_opts *o)
+{
+	const struct ps_style *s = ps_style(o->color);
+	const struct ps_level *leaf = ps_walk_leaf(w);
+	const char *at = leaf ? ps_level_name(leaf->id) : "top";
+
+	switch (w->state) {
+	case PTSCOPE_STATE_NO_VMA:
+		printf("  %snot mapped:%s no VMA contains this address; an access would fault (SIGSEGV)\n",
+		       s->red, s->reset);
+		break;
+	case PTSCOPE_STATE_NONE:
+		if (leaf && leaf->id == PTSCOPE_LEVEL_PTE)
+			printf("  %snot present:%s the pte is empty: this page was never touched, or was freed\n",
+			       s->yellow, s->reset);
+		else
+			printf("  %snot present:%s the %s entry is empty: no %s table exists for this part of the address space\n",
+			       s->yellow, s->reset, at,
+			       leaf ? ps_level_next_name(leaf->id, w->paging_levels) : "?");
+		break;
+	case PTSCOPE_STATE_PROTNONE:
+		printf("  %sPROT_NONE:%s mapped to a frame, but every access faults (PROT_NONE or NUMA hinting)\n",
+		       s->yellow, s->reset);
+		break;
+	case PTSCOPE_STATE_NONPRESENT:
+		printf("  %snot present:%s the %s holds a non-present entry (swapped out, migrating, or a marker)\n",
+		       s->yellow, s->reset, at);
+		break;
+	case PTSCOPE_STATE_BAD:
+		printf("  %scorrupt:%s the %s entry is not a valid table entry; the walk stopped\n",
+		       s->red, s->reset, at);
+		break;
+	default:
+		break;
+	}
+}
+
+size_t ps_walk_flags(const struct ps_walk *w, const char **names, size_t max)
+{
+	const struct ps_level *leaf = ps_walk_leaf(w);
+
+	if (!ps_walk_mapped(w) || !leaf)
+		return 0;
+	return ps_x86_flags(leaf->entry, leaf->id, true, names, max);
+}
