@@ -54,6 +54,17 @@ static inline pte_t ptep_get(pte_t *ptep)
 #define ptscope_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * Only the message and the blamed attribute: 6.2+ formatted messages point
+ * into the extack itself, and ptscope uses none.
+ */
+static inline void ptscope_extack_copy(struct netlink_ext_ack *dst,
+				       const struct netlink_ext_ack *src)
+{
+	dst->_msg = src->_msg;
+	dst->bad_attr = src->bad_attr;
+}
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
 #define PTSCOPE_GENL_RESV_START_OP	.resv_start_op = __PTSCOPE_CMD_MAX,
 #else

@@ -30,7 +30,7 @@ static const struct kernel_param_ops max_addrs_ops = {
 	.get = param_get_uint,
 };
 module_param_cb(max_addrs, &max_addrs_ops, &ptscope_max_addrs, 0644);
-MODULE_PARM_DESC(max_addrs, "Most addresses in one WALK request (1..65536, default 1024)");
+MODULE_PARM_DESC(max_addrs, "Most addresses in one WALK request (1..16384, default 1024)");
 
 static int __init ptscope_init(void)
 {

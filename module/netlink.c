@@ -4,8 +4,8 @@
  *
  * A WALK is a dump so that any number of answers streams back in messages
  * filled to the socket buffer. Everything a request can get wrong is checked
- * in .start, in the sender's context, where extack reaches the caller
- * before any answer; .dumpit then only walks.
+ * in .start, in the sender's context, before any answer; .dumpit then only
+ * walks.
  *
  * The dump holds the target mm by mm_count only, so a client that stops
  * reading cannot keep a dead process's memory alive; each batch takes
@@ -26,18 +26,16 @@
 
 static struct genl_family ptscope_family;
 
-static const struct nla_policy addrs_policy[PTSCOPE_A_ADDR + 1] = {
-	[PTSCOPE_A_ADDR]	= { .type = NLA_U64 },
-};
-
 static const struct nla_policy ptscope_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID]		= { .type = NLA_U32 },
-	[PTSCOPE_A_ADDRS]	= NLA_POLICY_NESTED(addrs_policy),
+	[PTSCOPE_A_ADDR]	= { .type = NLA_U64 },
 };
 
 struct walk_dump {
 	struct ptscope_target target;
 	char *path;		/* PATH_MAX bytes for VMA names */
+	int err;		/* a refusal decided in ->start() */
+	const char *errmsg;
 	u32 nr, next;
 	unsigned long addrs[];
 };
@@ -197,6 +195,11 @@ static int walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct mm_struct *mm = st->target.mm;
 	int err = 0;
 
+	if (st->err) {
+		if (cb->extack)
+			cb->extack->_msg = st->errmsg;
+		return st->err;
+	}
 	if (st->next >= st->nr)
 		return 0;
 	if (!mmget_not_zero(mm)) {
@@ -220,7 +223,11 @@ static int walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-static int walk_check_addrs(const struct nlattr *addrs,
+#define for_each_addr(a, nlh, rem) \
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) \
+		if (nla_type(a) == PTSCOPE_A_ADDR)
+
+static int walk_check_addrs(const struct nlmsghdr *nlh,
 			    struct netlink_ext_ack *extack, u32 *nr)
 {
 	u32 max = READ_ONCE(ptscope_max_addrs);
@@ -228,13 +235,9 @@ static int walk_check_addrs(const struct nlattr *addrs,
 	int rem;
 
 	*nr = 0;
-	if (!addrs) {
-		NL_SET_ERR_MSG(extack, "missing PTSCOPE_A_ADDRS: which addresses?");
-		return -EINVAL;
-	}
-	nla_for_each_nested(a, addrs, rem) {
+	for_each_addr(a, nlh, rem) {
 		if (++*nr > max) {
-			NL_SET_ERR_MSG_ATTR(extack, addrs,
+			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "too many addresses in one request (module parameter max_addrs)");
 			return -E2BIG;
 		}
@@ -245,47 +248,70 @@ static int walk_check_addrs(const struct nlattr *addrs,
 		}
 	}
 	if (!*nr) {
-		NL_SET_ERR_MSG_ATTR(extack, addrs, "no address given");
+		NL_SET_ERR_MSG(extack, "missing PTSCOPE_A_ADDR: which addresses?");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * A refused request. Before 6.5 the extack of ->start() never reached the
+ * caller (only a dump's DONE message carried one), so the verdict is kept
+ * and given by the first ->dumpit() call instead; it is still decided here,
+ * in the sender's context.
+ */
+static int walk_refuse(struct netlink_callback *cb, struct walk_dump *st,
+		       const struct netlink_ext_ack *ext, int err)
+{
+	if (cb->extack) {
+		ptscope_extack_copy(cb->extack, ext);
+		return err;
+	}
+	st->err = err;
+	st->errmsg = ext->_msg;
+	cb->args[0] = (long)st;
 	return 0;
 }
 
 static int walk_start(struct netlink_callback *cb)
 {
 	struct nlattr **tb = ptscope_dump_attrs(cb);
+	struct netlink_ext_ack ext = {};
 	const struct nlattr *a;
 	struct walk_dump *st;
 	u32 nr, i = 0;
 	int rem, err;
 
-	err = walk_check_addrs(tb[PTSCOPE_A_ADDRS], cb->extack, &nr);
-	if (err)
-		return err;
-
-	st = kvzalloc(struct_size(st, addrs, nr), GFP_KERNEL_ACCOUNT);
+	err = walk_check_addrs(cb->nlh, &ext, &nr);
+	st = kvzalloc(struct_size(st, addrs, err ? 0 : nr), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
+	if (err)
+		goto refuse;
+
 	st->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!st->path) {
 		err = -ENOMEM;
-		goto err_free;
+		goto free;
 	}
-	nla_for_each_nested(a, tb[PTSCOPE_A_ADDRS], rem)
+	for_each_addr(a, cb->nlh, rem)
 		st->addrs[i++] = nla_get_u64(a);
 	st->nr = nr;
 
-	err = ptscope_target_get(cb->skb, tb[PTSCOPE_A_PID], cb->extack,
-				 &st->target);
+	err = ptscope_target_get(cb->skb, tb[PTSCOPE_A_PID], &ext, &st->target);
 	if (err)
-		goto err_free;
+		goto refuse;
 
 	/* One answer with a PATH_MAX file name must fit in one skb. */
 	cb->min_dump_alloc = PATH_MAX + 1024;
 	cb->args[0] = (long)st;
 	return 0;
 
-err_free:
+refuse:
+	err = walk_refuse(cb, st, &ext, err);
+	if (!err)
+		return 0;
+free:
 	kfree(st->path);
 	kvfree(st);
 	return err;

@@ -7,6 +7,6 @@
 /* Module parameters, read where requests are checked. */
 extern unsigned int ptscope_max_addrs;
 
-#define PTSCOPE_MAX_ADDRS_LIMIT	65536
+#define PTSCOPE_MAX_ADDRS_LIMIT	16384	/* a request must fit a socket buffer */
 
 #endif /* _PTSCOPE_H */

@@ -32,7 +32,7 @@ int ps_nl_open(struct ps_nl *nl)
 	/* Error messages from the kernel; and no copy of big requests in them. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
+	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
 
 	/* Resolving the name makes the kernel autoload ptscope.ko if installed. */
 	nl->family = genl_ctrl_resolve(nl->sk, PTSCOPE_GENL_NAME);

@@ -88,12 +88,10 @@ int ps_walk_run(struct ps_nl *nl, int pid, const uint64_t *addrs, size_t n,
 		struct walk_ctx c = { fn, arg, 0, chunk };
 		struct nl_msg *msg = ps_nl_msg(nl, PTSCOPE_CMD_WALK, NLM_F_DUMP,
 						   16 + chunk * nla_total_size(8));
-		struct nlattr *nest;
 
 		if (!msg)
 			return -ENOMEM;
-		if (nla_put_u32(msg, PTSCOPE_A_PID, (uint32_t)pid) ||
-		    !(nest = nla_nest_start(msg, PTSCOPE_A_ADDRS))) {
+		if (nla_put_u32(msg, PTSCOPE_A_PID, (uint32_t)pid)) {
 			nlmsg_free(msg);
 			return -ENOMEM;
 		}
@@ -103,7 +101,6 @@ int ps_walk_run(struct ps_nl *nl, int pid, const uint64_t *addrs, size_t n,
 				return -ENOMEM;
 			}
 		}
-		nla_nest_end(msg, nest);
 		err = ps_nl_transact(nl, msg, walk_reply, &c, walk_context);
 		if (err)
 			return err;

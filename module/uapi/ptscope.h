@@ -13,7 +13,9 @@
  * PTSCOPE_A_FRAMES_HIDDEN and the frame bits of every entry cleared.
  *
  * Errors come back as a netlink error with an extended-ack message naming
- * the offending attribute where there is one.
+ * the offending attribute where there is one. A refused dump request is
+ * answered by an error ACK (6.5+) or, on older kernels, by an NLMSG_DONE
+ * carrying the errno and the message (without the attribute offset).
  *
  * PTSCOPE_CMD_GET_INFO (doit)
  *   request:  nothing
@@ -22,7 +24,9 @@
  *
  * PTSCOPE_CMD_WALK (dump: NLM_F_DUMP is required)
  *   request:  PTSCOPE_A_PID      u32, in the caller's pid namespace
- *             PTSCOPE_A_ADDRS    nest of PTSCOPE_A_ADDR (u64), 1..max_addrs
+ *             PTSCOPE_A_ADDR     u64, repeated: 1..max_addrs of them, answered
+ *                                in this order (not a nest: a nest's u16
+ *                                length caps it at 5461 addresses)
  *   reply:    one message per address, in request order:
  *             PTSCOPE_A_PID, PTSCOPE_A_VA, PTSCOPE_A_PAGING_LEVELS,
  *             PTSCOPE_A_STATE (enum ptscope_state),
@@ -63,8 +67,7 @@ enum ptscope_attr {
 	PTSCOPE_A_PAD,
 	PTSCOPE_A_VERSION,		/* string: module version */
 	PTSCOPE_A_PID,			/* u32 */
-	PTSCOPE_A_ADDRS,		/* nest: PTSCOPE_A_ADDR... */
-	PTSCOPE_A_ADDR,			/* u64, inside PTSCOPE_A_ADDRS */
+	PTSCOPE_A_ADDR,			/* u64, repeated */
 	PTSCOPE_A_VA,			/* u64 */
 	PTSCOPE_A_PAGING_LEVELS,	/* u8: 4 or 5 on x86-64 */
 	PTSCOPE_A_PAGE_SHIFT,		/* u8 */

@@ -41,12 +41,10 @@ static int count(struct nl_msg *msg, void *arg)
 
 static void addrs(struct nl_msg *m, unsigned int n, uint64_t va)
 {
-	struct nlattr *nest = nla_nest_start(m, PTSCOPE_A_ADDRS);
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		nla_put_u64(m, PTSCOPE_A_ADDR, va);
-	nla_nest_end(m, nest);
 }
 
 int main(int argc, char **argv)
@@ -73,32 +71,27 @@ int main(int argc, char **argv)
 		addrs(m, 1, va);
 	} else if (!strcmp(c, "no-addrs")) {
 		nla_put_u32(m, PTSCOPE_A_PID, pid);
-	} else if (!strcmp(c, "empty-addrs")) {
-		nla_put_u32(m, PTSCOPE_A_PID, pid);
-		addrs(m, 0, va);
 	} else if (!strcmp(c, "pid-u8")) {
 		nla_put_u8(m, PTSCOPE_A_PID, 1);
 		addrs(m, 1, va);
 	} else if (!strcmp(c, "pid-string")) {
 		nla_put_string(m, PTSCOPE_A_PID, "1234");
 		addrs(m, 1, va);
-	} else if (!strcmp(c, "addrs-flat")) {
+	} else if (!strcmp(c, "addr-nested")) {
+		struct nlattr *nest;
+
 		nla_put_u32(m, PTSCOPE_A_PID, pid);
-		nla_put_u64(m, PTSCOPE_A_ADDRS, va);
+		nest = nla_nest_start(m, PTSCOPE_A_ADDR);
+		nla_put_u64(m, PTSCOPE_A_ADDR, va);
+		nla_nest_end(m, nest);
 	} else if (!strcmp(c, "addr-u32")) {
-		struct nlattr *nest;
-
 		nla_put_u32(m, PTSCOPE_A_PID, pid);
-		nest = nla_nest_start(m, PTSCOPE_A_ADDRS);
 		nla_put_u32(m, PTSCOPE_A_ADDR, 0x1000);
-		nla_nest_end(m, nest);
-	} else if (!strcmp(c, "addr-wrong-type")) {
-		struct nlattr *nest;
-
+	} else if (!strcmp(c, "reply-attr")) {
+		/* An attribute only replies carry. */
 		nla_put_u32(m, PTSCOPE_A_PID, pid);
-		nest = nla_nest_start(m, PTSCOPE_A_ADDRS);
-		nla_put_u64(m, PTSCOPE_A_PID, va);
-		nla_nest_end(m, nest);
+		addrs(m, 1, va);
+		nla_put_u64(m, PTSCOPE_A_PFN, 1);
 	} else if (!strcmp(c, "unknown-attr")) {
 		nla_put_u32(m, PTSCOPE_A_PID, pid);
 		addrs(m, 1, va);

@@ -1,0 +1,99 @@
+# Shared by every tests/*.bats file. The suite runs as root inside the VM
+# (tests/vm/run), with ptscope.ko loaded by the runner.
+
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PTSCOPE=${PTSCOPE:-$REPO/userspace/ptscope}
+PROGS=$REPO/tests/progs
+MODULE=${PTSCOPE_MODULE:-$REPO/ptscope.ko}
+# Binaries an unprivileged user can run whatever the checkout's modes.
+BIN=/tmp/ptscope-test-bin
+
+require_module() {
+	if [ ! -d /sys/module/ptscope ]; then
+		echo "ptscope.ko is not loaded: run the suite through tests/vm/run" >&2
+		return 1
+	fi
+}
+
+# The paging mode, from something other than ptscope: the kernel clears
+# the la57 CPU flag when it does not use 5-level paging.
+expected_levels() {
+	if grep -qw la57 /proc/cpuinfo; then echo 5; else echo 4; fi
+}
+
+install_bins() {
+	mkdir -p "$BIN"
+	install -m 0755 "$PTSCOPE" "$PROGS/target" "$PROGS/oracle" "$PROGS/nlraw" "$BIN/"
+}
+
+# run_cli STATUS ARGS...: ptscope with a timeout; checks the exit status.
+run_cli() {
+	local want=$1
+	shift
+	run timeout 120 "$PTSCOPE" "$@"
+	if [ "$status" -ne "$want" ]; then
+		echo "ptscope $*: exit $status, wanted $want" >&2
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+# start_target NAME [--as USER] [ARGS...]: a tests/progs/target process;
+# sets ${NAME}_PID and ${NAME}_OUT (its "name address" lines).
+start_target() {
+	local name=$1 out pid i
+	shift
+	local prefix=()
+	if [ "${1:-}" = --as ]; then
+		prefix=(setpriv --reuid="$2" --regid="$2" --clear-groups)
+		shift 2
+	fi
+	out=$BATS_FILE_TMPDIR/$name.out
+	"${prefix[@]}" "$BIN/target" "$@" >"$out" 2>&1 3>&- &
+	for i in $(seq 600); do
+		grep -q '^ready' "$out" && break
+		sleep 0.1
+	done
+	grep -q '^ready' "$out" || { cat "$out" >&2; return 1; }
+	pid=$(awk '$1 == "pid" { print $2 }' "$out")
+	printf -v "${name}_PID" %s "$pid"
+	printf -v "${name}_OUT" %s "$out"
+	echo "$pid" >>"$BATS_FILE_TMPDIR/pids"
+}
+
+stop_targets() {
+	[ -f "$BATS_FILE_TMPDIR/pids" ] || return 0
+	xargs -r kill -9 <"$BATS_FILE_TMPDIR/pids" 2>/dev/null || true
+	rm -f "$BATS_FILE_TMPDIR/pids"
+}
+
+# addr VAR OUTFILE NAME: set VAR to the address the target printed for
+# NAME; skip with the target's reason if it could not create that mapping.
+addr() {
+	local line
+	line=$(awk -v k="$3" '$1 == k' "$2")
+	[ -n "$line" ] || { echo "no $3 in $2" >&2; return 1; }
+	case $line in
+	*" fail "*) skip "the target could not map $3: ${line#* fail }" ;;
+	esac
+	printf -v "$1" %s "${line#* }"
+}
+
+# oracle PID ADDR FIELD: one field of tests/progs/oracle's answer.
+oracle() {
+	"$PROGS/oracle" "$1" "$2" | tr ' ' '\n' | awk -F= -v k="$3" '$1 == k { print $2 }'
+}
+
+# jfield JSON FILTER: jq -r, failing on invalid JSON.
+jfield() {
+	jq -er "$2" <<<"$1"
+}
+
+# The kernel must not have complained during a test (panic_on_warn makes
+# a WARN fatal anyway; this also catches BUG/oops text that did not panic).
+check_dmesg() {
+	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' >&2; then
+		echo "the kernel log shows a failure" >&2
+		return 1
+	fi
+}
