@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include "compat.h"
+#include "dump.h"
 #include "netlink.h"
 #include "ptscope.h"
 #include "target.h"
@@ -29,13 +30,47 @@ static struct genl_family ptscope_family;
 static const struct nla_policy ptscope_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID]		= { .type = NLA_U32 },
 	[PTSCOPE_A_ADDR]	= { .type = NLA_U64 },
+	[PTSCOPE_A_START]	= { .type = NLA_U64 },
+	[PTSCOPE_A_END]		= { .type = NLA_U64 },
+	[PTSCOPE_A_DUMP_FLAGS]	= NLA_POLICY_MASK(NLA_U32, PTSCOPE_DUMP_F_ALL),
+	[PTSCOPE_A_VMA_NAME]	= { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 };
+
+/*
+ * A refused dump request. Before 6.5 the extack of ->start() never reached
+ * the caller (only a dump's DONE message carried one), so the verdict is
+ * kept and given by the first ->dumpit() call instead; it is still decided
+ * in ->start(), in the sender's context. Returns what ->start() returns.
+ */
+struct refusal {
+	int err;
+	const char *msg;
+};
+
+static int refuse(struct netlink_callback *cb, const struct netlink_ext_ack *ext,
+		  int err, struct refusal *keep)
+{
+	if (cb->extack) {
+		ptscope_extack_copy(cb->extack, ext);
+		return err;
+	}
+	keep->err = err;
+	keep->msg = ext->_msg;
+	return 0;
+}
+
+/* The first ->dumpit() of a refused request. */
+static int refused(struct netlink_callback *cb, const struct refusal *r)
+{
+	if (cb->extack)
+		cb->extack->_msg = r->msg;
+	return r->err;
+}
 
 struct walk_dump {
 	struct ptscope_target target;
 	char *path;		/* PATH_MAX bytes for VMA names */
-	int err;		/* a refusal decided in ->start() */
-	const char *errmsg;
+	struct refusal refusal;
 	u32 nr, next;
 	unsigned long addrs[];
 };
@@ -139,6 +174,12 @@ static int put_walk(struct sk_buff *skb, const struct ptscope_target *t,
 			return -EMSGSIZE;
 	}
 
+	if (w->state == PTSCOPE_STATE_SWAP &&
+	    (nla_put_u8(skb, PTSCOPE_A_SWAP_TYPE, w->leaf.swap_type) ||
+	     nla_put_u64_64bit(skb, PTSCOPE_A_SWAP_OFFSET, w->leaf.frame,
+			       PTSCOPE_A_PAD)))
+		return -EMSGSIZE;
+
 	levels = nla_nest_start(skb, PTSCOPE_A_LEVELS);
 	if (!levels)
 		return -EMSGSIZE;
@@ -195,11 +236,8 @@ static int walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct mm_struct *mm = st->target.mm;
 	int err = 0;
 
-	if (st->err) {
-		if (cb->extack)
-			cb->extack->_msg = st->errmsg;
-		return st->err;
-	}
+	if (st->refusal.err)
+		return refused(cb, &st->refusal);
 	if (st->next >= st->nr)
 		return 0;
 	if (!mmget_not_zero(mm)) {
@@ -254,25 +292,6 @@ static int walk_check_addrs(const struct nlmsghdr *nlh,
 	return 0;
 }
 
-/*
- * A refused request. Before 6.5 the extack of ->start() never reached the
- * caller (only a dump's DONE message carried one), so the verdict is kept
- * and given by the first ->dumpit() call instead; it is still decided here,
- * in the sender's context.
- */
-static int walk_refuse(struct netlink_callback *cb, struct walk_dump *st,
-		       const struct netlink_ext_ack *ext, int err)
-{
-	if (cb->extack) {
-		ptscope_extack_copy(cb->extack, ext);
-		return err;
-	}
-	st->err = err;
-	st->errmsg = ext->_msg;
-	cb->args[0] = (long)st;
-	return 0;
-}
-
 static int walk_start(struct netlink_callback *cb)
 {
 	struct nlattr **tb = ptscope_dump_attrs(cb);
@@ -308,9 +327,11 @@ static int walk_start(struct netlink_callback *cb)
 	return 0;
 
 refuse:
-	err = walk_refuse(cb, st, &ext, err);
-	if (!err)
+	err = refuse(cb, &ext, err, &st->refusal);
+	if (!err) {
+		cb->args[0] = (long)st;
 		return 0;
+	}
 free:
 	kfree(st->path);
 	kvfree(st);
@@ -329,6 +350,266 @@ static int walk_done(struct netlink_callback *cb)
 	return 0;
 }
 
+
+/*
+ * DUMP: the whole address space (or [start, end) of it) as runs. Each reply
+ * skb is one batch under one mmap_read_lock(); see dump.c.
+ */
+/* Runs in one batch at most: one attribute, whose length is a u16. */
+#define DUMP_BUF_RUNS	((U16_MAX - NLA_HDRLEN) / sizeof(struct ptscope_run))
+#define DUMP_BUDGET	(1U << 18)	/* entries read in one batch at most */
+
+struct dump_state {
+	struct ptscope_target target;
+	struct ptscope_dump_walk walk;
+	char *path;
+	char *vma_name;			/* filter, or NULL */
+	unsigned long addr, end;
+	struct refusal refusal;
+	bool finished;
+};
+
+static int dump_put_stats(struct sk_buff *skb, struct netlink_callback *cb,
+			  struct dump_state *st)
+{
+	const struct ptscope_dump_walk *w = &st->walk;
+	struct nlattr *stats, *tables;
+	unsigned int i;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_DUMP);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PTSCOPE_A_PID, st->target.pid) ||
+	    nla_put_u8(skb, PTSCOPE_A_PAGING_LEVELS, ptscope_paging_levels()))
+		goto cancel;
+	stats = nla_nest_start(skb, PTSCOPE_A_STATS);
+	if (!stats)
+		goto cancel;
+	tables = nla_nest_start(skb, PTSCOPE_STATS_A_TABLES);
+	if (!tables)
+		goto cancel;
+	for (i = 0; i < PTSCOPE_NR_LEVELS; i++)
+		if (nla_put_u64_64bit(skb, i + 1, w->tables[i], 0))
+			goto cancel;
+	nla_nest_end(skb, tables);
+	if (nla_put_u64_64bit(skb, PTSCOPE_STATS_A_PAGES, w->pages,
+			      PTSCOPE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_STATS_A_RUNS, w->runs,
+			      PTSCOPE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_STATS_A_ENTRIES, w->entries,
+			      PTSCOPE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_STATS_A_WALK_NS, w->walk_ns,
+			      PTSCOPE_STATS_A_PAD) ||
+	    nla_put_u8(skb, PTSCOPE_STATS_A_VA_BITS, ilog2(TASK_SIZE_MAX) + 1))
+		goto cancel;
+	nla_nest_end(skb, stats);
+	genlmsg_end(skb, hdr);
+	return 0;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int dump_put_runs(struct sk_buff *skb, struct netlink_callback *cb,
+			 struct dump_state *st, const struct ptscope_vma *v)
+{
+	const struct ptscope_dump_walk *w = &st->walk;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_DUMP);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PTSCOPE_A_PID, st->target.pid) ||
+	    put_vma(skb, v) ||
+	    (w->nbuf && nla_put(skb, PTSCOPE_A_RUNS,
+				w->nbuf * sizeof(struct ptscope_run), w->buf))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Runs that fit in what is left of @skb, after a message's other parts. */
+static u32 dump_room(const struct sk_buff *skb, const struct ptscope_vma *v)
+{
+	int room = skb_tailroom(skb) - NLMSG_HDRLEN - GENL_HDRLEN - 256 -
+		   nla_total_size(strlen(v->name) + 1);
+
+	if (room < (int)(2 * sizeof(struct ptscope_run)))
+		return 0;
+	return min_t(u32, room / sizeof(struct ptscope_run), DUMP_BUF_RUNS);
+}
+
+static bool dump_wanted(const struct dump_state *st, const struct ptscope_vma *v)
+{
+	return !st->vma_name || !strcmp(st->vma_name, v->name);
+}
+
+/* One batch: VMAs from st->addr on, until the skb or the budget is spent. */
+static int dump_batch(struct sk_buff *skb, struct netlink_callback *cb,
+		      struct dump_state *st)
+{
+	struct mm_struct *mm = st->target.mm;
+	struct ptscope_dump_walk *w = &st->walk;
+	struct vm_area_struct *vma;
+	struct ptscope_vma v;
+
+	w->budget = DUMP_BUDGET;
+	while (st->addr < st->end) {
+		unsigned long end, next;
+
+		vma = find_vma(mm, st->addr);
+		if (!vma || vma->vm_start >= st->end) {
+			st->addr = st->end;
+			break;
+		}
+		st->addr = max(st->addr, vma->vm_start);
+		end = min(vma->vm_end, st->end);
+		ptscope_vma_describe(vma, st->path, PATH_MAX, &v);
+		if (!dump_wanted(st, &v)) {
+			st->addr = end;
+			continue;
+		}
+
+		w->cap = dump_room(skb, &v);
+		if (!w->cap || !w->budget)
+			break;
+		w->nbuf = 0;
+		next = ptscope_dump_range(w, vma, st->addr, end);
+		ptscope_dump_flush(w);
+		if (dump_put_runs(skb, cb, st, &v)) {
+			/* Cannot happen by dump_room(); retry in a new skb. */
+			w->runs -= w->nbuf;
+			break;
+		}
+		st->addr = next;
+		if (next != end)
+			break;
+	}
+	return 0;
+}
+
+static int dump_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dump_state *st = (struct dump_state *)cb->args[0];
+	struct mm_struct *mm = st->target.mm;
+
+	if (st->refusal.err)
+		return refused(cb, &st->refusal);
+	if (st->finished)
+		return 0;
+	if (st->addr < st->end) {
+		if (!mmget_not_zero(mm)) {
+			NL_SET_ERR_MSG(cb->extack, "the process exited during the dump");
+			return -ESRCH;
+		}
+		if (mmap_read_lock_killable(mm)) {
+			mmput(mm);
+			return -EINTR;
+		}
+		dump_batch(skb, cb, st);
+		mmap_read_unlock(mm);
+		mmput(mm);
+		if (!skb->len && st->addr < st->end) {
+			/* An empty skb would end the dump: never silently. */
+			NL_SET_ERR_MSG(cb->extack, "a reply does not fit in a netlink message");
+			return -EMSGSIZE;
+		}
+	}
+	if (st->addr >= st->end && !dump_put_stats(skb, cb, st))
+		st->finished = true;
+	return skb->len;
+}
+
+static int dump_done(struct netlink_callback *cb)
+{
+	struct dump_state *st = (struct dump_state *)cb->args[0];
+
+	if (st) {
+		ptscope_target_put(&st->target);
+		kfree(st->path);
+		kfree(st->vma_name);
+		kvfree(st->walk.buf);
+		kfree(st);
+	}
+	return 0;
+}
+
+static int dump_check_range(struct nlattr **tb, struct netlink_ext_ack *extack,
+			    struct dump_state *st)
+{
+	st->addr = 0;
+	st->end = TASK_SIZE_MAX;
+	if (tb[PTSCOPE_A_START])
+		st->addr = nla_get_u64(tb[PTSCOPE_A_START]);
+	if (tb[PTSCOPE_A_END])
+		st->end = nla_get_u64(tb[PTSCOPE_A_END]);
+	if (st->end > TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PTSCOPE_A_END],
+				    "the range ends beyond user space");
+		return -EINVAL;
+	}
+	if (st->addr >= st->end) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PTSCOPE_A_START],
+				    "empty range: start is not below end");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **tb = ptscope_dump_attrs(cb);
+	struct netlink_ext_ack ext = {};
+	struct dump_state *st;
+	u32 flags = 0;
+	int err;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	cb->args[0] = (long)st;
+
+	err = dump_check_range(tb, &ext, st);
+	if (err)
+		goto refuse;
+	if (tb[PTSCOPE_A_DUMP_FLAGS])
+		flags = nla_get_u32(tb[PTSCOPE_A_DUMP_FLAGS]);
+	st->walk.holes = flags & PTSCOPE_DUMP_F_HOLES;
+	st->walk.count_only = flags & PTSCOPE_DUMP_F_COUNT;
+
+	err = -ENOMEM;
+	st->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
+	st->walk.buf = kvmalloc_array(DUMP_BUF_RUNS, sizeof(struct ptscope_run),
+				      GFP_KERNEL_ACCOUNT);
+	if (tb[PTSCOPE_A_VMA_NAME])
+		st->vma_name = nla_strdup(tb[PTSCOPE_A_VMA_NAME], GFP_KERNEL_ACCOUNT);
+	if (!st->path || !st->walk.buf ||
+	    (tb[PTSCOPE_A_VMA_NAME] && !st->vma_name))
+		goto fail;
+
+	err = ptscope_target_get(cb->skb, tb[PTSCOPE_A_PID], &ext, &st->target);
+	if (err)
+		goto refuse;
+	st->walk.hide_frames = !st->target.frames_visible;
+	/* Room for a PATH_MAX name and a useful number of runs per skb. */
+	cb->min_dump_alloc = PATH_MAX + 8192;
+	return 0;
+
+refuse:
+	err = refuse(cb, &ext, err, &st->refusal);
+	if (!err)
+		return 0;
+fail:
+	dump_done(cb);
+	cb->args[0] = 0;
+	return err;
+}
+
 static const struct genl_ops ptscope_ops[] = {
 	{
 		.cmd	= PTSCOPE_CMD_GET_INFO,
@@ -339,6 +620,12 @@ static const struct genl_ops ptscope_ops[] = {
 		.start	= walk_start,
 		.dumpit	= walk_dumpit,
 		.done	= walk_done,
+	},
+	{
+		.cmd	= PTSCOPE_CMD_DUMP,
+		.start	= dump_start,
+		.dumpit	= dump_dumpit,
+		.done	= dump_done,
 	},
 };
 

@@ -21,22 +21,12 @@
  * them and then merged into the level above, named as Linux names them.
  */
 
-#include <linux/hugetlb.h>
 #include <linux/log2.h>
 #include "compat.h"
+#include "leaf.h"
 #include "walk.h"
 
 #define PTSCOPE_WALK_RETRIES	8
-
-/*
- * PROT_NONE and NUMA-hinting leaves have the hardware present bit clear but
- * still map a frame. x86 marks them with _PAGE_PROTNONE, a bit that swap and
- * migration entries never have set (see the swap layout in pgtable_64.h).
- */
-static bool entry_protnone(u64 val)
-{
-	return (val & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
-}
 
 unsigned int ptscope_paging_levels(void)
 {
@@ -49,7 +39,7 @@ bool ptscope_user_addr_ok(unsigned long va)
 	return va < TASK_SIZE_MAX;
 }
 
-static unsigned int level_shift(unsigned int id)
+unsigned int ptscope_level_shift(unsigned int id)
 {
 	switch (id) {
 	case PTSCOPE_LEVEL_PGD:	return PGDIR_SHIFT;
@@ -60,7 +50,7 @@ static unsigned int level_shift(unsigned int id)
 	}
 }
 
-static unsigned long level_ptrs(unsigned int id)
+unsigned long ptscope_level_ptrs(unsigned int id)
 {
 	switch (id) {
 	case PTSCOPE_LEVEL_PGD:	return PTRS_PER_PGD;
@@ -71,56 +61,49 @@ static unsigned long level_ptrs(unsigned int id)
 	}
 }
 
-static bool level_folded(unsigned int id)
+bool ptscope_level_folded(unsigned int id)
 {
 	return id != PTSCOPE_LEVEL_PGD && id != PTSCOPE_LEVEL_PTE &&
-	       level_ptrs(id) == 1;
+	       ptscope_level_ptrs(id) == 1;
 }
 
 static void record(struct ptscope_walk *w, unsigned int id, u64 val,
 		   const void *entryp, u8 kind)
 {
 	struct ptscope_step *l = &w->level[w->nr_levels++];
-	unsigned long ptrs = level_ptrs(id);
+	unsigned long ptrs = ptscope_level_ptrs(id);
 
 	l->id = id;
 	l->entry = val;
 	l->entry_phys = __pa(entryp);
 	l->kind = kind;
-	l->shift = level_shift(id);
+	l->shift = ptscope_level_shift(id);
 	l->bits = ilog2(ptrs);
 	l->index = (w->va >> l->shift) & (ptrs - 1);
 }
 
-/* The walk ends at this level; @state says why. */
+/* The walk ends at this level, at an entry of @kind. */
 static int stop(struct ptscope_walk *w, unsigned int id, u64 val,
-		const void *entryp, u8 kind, u8 state)
+		const void *entryp, u8 kind)
 {
 	record(w, id, val, entryp, kind);
-	w->state = state;
+	switch (kind) {
+	case PTSCOPE_ENTRY_NONE:
+		w->state = PTSCOPE_STATE_NONE;
+		break;
+	case PTSCOPE_ENTRY_BAD:
+		w->state = PTSCOPE_STATE_BAD;
+		break;
+	default:
+		ptscope_leaf_decode(val, id, kind, &w->leaf);
+		w->state = w->leaf.state;
+		if (kind == PTSCOPE_ENTRY_LEAF) {
+			w->page_shift = ptscope_level_shift(id);
+			w->pfn = w->leaf.frame +
+				 ((w->va & ((1UL << w->page_shift) - 1)) >> PAGE_SHIFT);
+		}
+	}
 	return 0;
-}
-
-static int leaf(struct ptscope_walk *w, unsigned int id, u64 val,
-		const void *entryp, unsigned long pfn, unsigned int shift)
-{
-	record(w, id, val, entryp, PTSCOPE_ENTRY_LEAF);
-	w->page_shift = shift;
-	w->pfn = pfn + ((w->va & ((1UL << shift) - 1)) >> PAGE_SHIFT);
-	w->state = entry_protnone(val) ? PTSCOPE_STATE_PROTNONE :
-					 PTSCOPE_STATE_PRESENT;
-	return 0;
-}
-
-/*
- * hugetlb entries are ptes at whatever level the page size puts them, and
- * are tested with the pte helpers (see huge_ptep_get()), PROT_NONE included.
- */
-static unsigned int hugetlb_shift(struct vm_area_struct *vma)
-{
-	if (!is_vm_hugetlb_page(vma))
-		return 0;
-	return __ffs(vma_kernel_pagesize(vma));
 }
 
 static int walk_pte(struct ptscope_walk *w, pmd_t *pmdp, pmd_t pmd)
@@ -131,15 +114,8 @@ static int walk_pte(struct ptscope_walk *w, pmd_t *pmdp, pmd_t pmd)
 	/* The table we read from must still be the one the PMD names. */
 	if (!pmd_same(pmd, ptscope_pmdp_get(pmdp)))
 		return -EAGAIN;
-
-	if (pte_none(pte))
-		return stop(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep,
-			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
-	if (!pte_present(pte))
-		return stop(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep,
-			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
-	return leaf(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep, pte_pfn(pte),
-		    PAGE_SHIFT);
+	return stop(w, PTSCOPE_LEVEL_PTE, pte_val(pte), ptep,
+		    ptscope_pte_kind(pte));
 }
 
 static int walk_pmd(struct ptscope_walk *w, struct vm_area_struct *vma,
@@ -147,32 +123,15 @@ static int walk_pmd(struct ptscope_walk *w, struct vm_area_struct *vma,
 {
 	pmd_t *pmdp = pmd_offset(&pud, w->va);
 	pmd_t pmd;
+	u8 kind;
 
 	if ((void *)pmdp == (void *)&pud)	/* folded: same entry */
 		pmdp = (pmd_t *)pudp;
 	pmd = ptscope_pmdp_get(pmdp);
-
-	if (pmd_none(pmd))
-		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
-	if (hugetlb_shift(vma) == PMD_SHIFT) {
-		if (!pte_present(__pte(pmd_val(pmd))))
-			return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-				    PTSCOPE_ENTRY_NONPRESENT,
-				    PTSCOPE_STATE_NONPRESENT);
-		return leaf(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-			    pmd_pfn(pmd), PMD_SHIFT);
-	}
-	if (!pmd_present(pmd))	/* THP migration entry */
-		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
-	if (pmd_leaf(pmd))	/* THP, or a device mapping */
-		return leaf(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-			    pmd_pfn(pmd), PMD_SHIFT);
-	if (pmd_bad(pmd))
-		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp,
-			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
-	record(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp, PTSCOPE_ENTRY_TABLE);
+	kind = ptscope_pmd_kind(vma, pmd);
+	if (kind != PTSCOPE_ENTRY_TABLE)
+		return stop(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp, kind);
+	record(w, PTSCOPE_LEVEL_PMD, pmd_val(pmd), pmdp, kind);
 	return walk_pte(w, pmdp, pmd);
 }
 
@@ -181,32 +140,15 @@ static int walk_pud(struct ptscope_walk *w, struct vm_area_struct *vma,
 {
 	pud_t *pudp = pud_offset(&p4d, w->va);
 	pud_t pud;
+	u8 kind;
 
 	if ((void *)pudp == (void *)&p4d)
 		pudp = (pud_t *)p4dp;
 	pud = ptscope_pudp_get(pudp);
-
-	if (pud_none(pud))
-		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
-	if (hugetlb_shift(vma) == PUD_SHIFT) {
-		if (!pte_present(__pte(pud_val(pud))))
-			return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-				    PTSCOPE_ENTRY_NONPRESENT,
-				    PTSCOPE_STATE_NONPRESENT);
-		return leaf(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-			    pud_pfn(pud), PUD_SHIFT);
-	}
-	if (!pud_present(pud))
-		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-			    PTSCOPE_ENTRY_NONPRESENT, PTSCOPE_STATE_NONPRESENT);
-	if (pud_leaf(pud))	/* device-dax and friends */
-		return leaf(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-			    pud_pfn(pud), PUD_SHIFT);
-	if (pud_bad(pud))
-		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp,
-			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
-	record(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp, PTSCOPE_ENTRY_TABLE);
+	kind = ptscope_pud_kind(vma, pud);
+	if (kind != PTSCOPE_ENTRY_TABLE)
+		return stop(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp, kind);
+	record(w, PTSCOPE_LEVEL_PUD, pud_val(pud), pudp, kind);
 	return walk_pmd(w, vma, pudp, pud);
 }
 
@@ -222,10 +164,10 @@ static int walk_p4d(struct ptscope_walk *w, struct vm_area_struct *vma,
 
 	if (p4d_none(p4d))
 		return stop(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp,
-			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+			    PTSCOPE_ENTRY_NONE);
 	if (p4d_bad(p4d))
 		return stop(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp,
-			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+			    PTSCOPE_ENTRY_BAD);
 	record(w, PTSCOPE_LEVEL_P4D, p4d_val(p4d), p4dp, PTSCOPE_ENTRY_TABLE);
 	return walk_pud(w, vma, p4dp, p4d);
 }
@@ -239,14 +181,15 @@ static int walk_once(struct ptscope_walk *w, struct vm_area_struct *vma)
 	w->nr_levels = 0;
 	w->page_shift = 0;
 	w->pfn = 0;
+	memset(&w->leaf, 0, sizeof(w->leaf));
 	w->root_phys = __pa(mm->pgd);
 
 	if (pgd_none(pgd))
 		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,
-			    PTSCOPE_ENTRY_NONE, PTSCOPE_STATE_NONE);
+			    PTSCOPE_ENTRY_NONE);
 	if (pgd_bad(pgd))
 		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,
-			    PTSCOPE_ENTRY_BAD, PTSCOPE_STATE_BAD);
+			    PTSCOPE_ENTRY_BAD);
 	record(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp, PTSCOPE_ENTRY_TABLE);
 	return walk_p4d(w, vma, pgdp, pgd);
 }
@@ -263,7 +206,7 @@ static void merge_folded(struct ptscope_walk *w)
 	for (i = 0; i < w->nr_levels; i++) {
 		struct ptscope_step *l = &w->level[i];
 
-		if (n && level_folded(l->id)) {
+		if (n && ptscope_level_folded(l->id)) {
 			w->level[n - 1].entry = l->entry;
 			w->level[n - 1].kind = l->kind;
 			continue;

@@ -3,6 +3,7 @@
 #define _PTSCOPE_WALK_H
 
 #include <linux/mm_types.h>
+#include "leaf.h"
 #include "uapi/ptscope.h"
 
 struct ptscope_step {
@@ -22,10 +23,14 @@ struct ptscope_walk {
 	u8 state;		/* enum ptscope_state */
 	u8 page_shift;		/* size of the leaf, 0 without one */
 	unsigned long pfn;	/* 4 KiB frame holding va, if mapped */
+	struct ptscope_leaf leaf;	/* the leaf, decoded (state >= PRESENT) */
 	phys_addr_t root_phys;	/* the top table (what CR3 points to) */
 };
 
 unsigned int ptscope_paging_levels(void);
+unsigned int ptscope_level_shift(unsigned int id);
+unsigned long ptscope_level_ptrs(unsigned int id);
+bool ptscope_level_folded(unsigned int id);
 bool ptscope_user_addr_ok(unsigned long va);
 int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 		    struct ptscope_walk *w);

@@ -71,16 +71,16 @@ static void print_split(const struct ps_walk *w, const struct ps_opts *o)
 	       s->bold, s->reset, g.va_bits, g.nr, pagesz);
 	printf("  %-7s", "bits");
 	for (i = 0; i < nf; i++)
-		printf("  %-*s", f[i].width, f[i].bits);
+		printf("  %-*s", i + 1 < nf ? f[i].width : 0, f[i].bits);
 	printf("\n  %-7s", "field");
 	for (i = 0; i < nf; i++)
-		printf("  %s%-*s%s", s->cyan, f[i].width, f[i].name, s->reset);
+		printf("  %s%-*s%s", s->cyan, i + 1 < nf ? f[i].width : 0, f[i].name, s->reset);
 	printf("\n  %-7s", "binary");
 	for (i = 0; i < nf; i++)
-		printf("  %-*s", f[i].width, f[i].binary);
+		printf("  %-*s", i + 1 < nf ? f[i].width : 0, f[i].binary);
 	printf("\n  %-7s", "value");
 	for (i = 0; i < nf; i++)
-		printf("  %-*s", f[i].width, f[i].value);
+		printf("  %-*s", i + 1 < nf ? f[i].width : 0, f[i].value);
 	printf("\n\n  Bits 63..%u only repeat bit %u (a \"canonical\" address); each %s field\n"
 	       "  picks one of 512 entries in one table; the offset picks the byte in the page.\n",
 	       g.va_bits, g.va_bits - 1, "9-bit");
@@ -155,6 +155,8 @@ static void print_steps(const struct ps_walk *w, const struct ps_opts *o)
 		else
 			printf("       -> %s page at physical 0x%" PRIx64 " (frame 0x%" PRIx64 ")\n",
 			       size, target, target >> 12);
+		printf("\n  The MMU combines every level's permissions: the page is writable,\n"
+		       "  user-accessible or executable only if every entry on the way allows it.\n");
 	}
 }
 

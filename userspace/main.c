@@ -14,6 +14,9 @@
 static const struct ps_command *const commands[] = {
 	&ps_cmd_walk,
 	&ps_cmd_explain,
+	&ps_cmd_map,
+	&ps_cmd_maps,
+	&ps_cmd_dump,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -32,6 +32,9 @@ struct ps_command {
 
 extern const struct ps_command ps_cmd_walk;
 extern const struct ps_command ps_cmd_explain;
+extern const struct ps_command ps_cmd_map;
+extern const struct ps_command ps_cmd_maps;
+extern const struct ps_command ps_cmd_dump;
 
 void ps_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ps_usage(const struct ps_command *c);	/* to stderr, PS_EXIT_USAGE */

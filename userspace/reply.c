@@ -19,6 +19,8 @@ static struct nla_policy top_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PHYS]		= { .type = NLA_U64 },
 	[PTSCOPE_A_ROOT_PHYS]		= { .type = NLA_U64 },
 	[PTSCOPE_A_VMA]			= { .type = NLA_NESTED },
+	[PTSCOPE_A_SWAP_TYPE]		= { .type = NLA_U8 },
+	[PTSCOPE_A_SWAP_OFFSET]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy level_policy[PTSCOPE_LEVEL_A_MAX + 1] = {
@@ -100,7 +102,7 @@ static int parse_level(struct nlattr *nest, struct ps_level *l, const char **why
 	return 0;
 }
 
-static int parse_vma(struct nlattr *nest, struct ps_vma *v, const char **why)
+int ps_parse_vma(struct nlattr *nest, struct ps_vma *v, const char **why)
 {
 	struct nlattr *tb[PTSCOPE_VMA_A_MAX + 1];
 
@@ -153,11 +155,16 @@ int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why)
 		w->pfn = nla_get_u64(tb[PTSCOPE_A_PFN]);
 		w->phys = nla_get_u64(tb[PTSCOPE_A_PHYS]);
 	}
+	w->has_swap = tb[PTSCOPE_A_SWAP_TYPE] && tb[PTSCOPE_A_SWAP_OFFSET];
+	if (w->has_swap) {
+		w->swap_type = nla_get_u8(tb[PTSCOPE_A_SWAP_TYPE]);
+		w->swap_offset = nla_get_u64(tb[PTSCOPE_A_SWAP_OFFSET]);
+	}
 	w->has_root = tb[PTSCOPE_A_ROOT_PHYS];
 	if (w->has_root)
 		w->root_phys = nla_get_u64(tb[PTSCOPE_A_ROOT_PHYS]);
 	if (w->paging_levels < 2 || w->paging_levels > 5 ||
-	    w->state > PTSCOPE_STATE_BAD ||
+	    w->state > PTSCOPE_STATE_DEVICE ||
 	    (w->page_shift && (w->page_shift < 12 || w->page_shift > 40))) {
 		*why = "walk out of range";
 		return -1;
@@ -174,7 +181,7 @@ int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why)
 			return -1;
 	}
 	w->has_vma = tb[PTSCOPE_A_VMA];
-	if (w->has_vma && parse_vma(tb[PTSCOPE_A_VMA], &w->vma, why))
+	if (w->has_vma && ps_parse_vma(tb[PTSCOPE_A_VMA], &w->vma, why))
 		return -1;
 	return 0;
 }
@@ -188,6 +195,11 @@ const char *ps_state_name(unsigned int state)
 		[PTSCOPE_STATE_PROTNONE]	= "protnone",
 		[PTSCOPE_STATE_NONPRESENT]	= "nonpresent",
 		[PTSCOPE_STATE_BAD]		= "bad",
+		[PTSCOPE_STATE_SWAP]		= "swap",
+		[PTSCOPE_STATE_MIGRATION]	= "migration",
+		[PTSCOPE_STATE_HWPOISON]	= "hwpoison",
+		[PTSCOPE_STATE_MARKER]		= "marker",
+		[PTSCOPE_STATE_DEVICE]		= "device",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";

@@ -42,10 +42,14 @@ struct ps_walk {
 	struct ps_level level[5];
 	bool has_vma;
 	struct ps_vma vma;
+	bool has_swap;
+	unsigned int swap_type;
+	uint64_t swap_offset;
 };
 
 /* 0, or -1 if the message is not a well-formed reply (reason in @why). */
 int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why);
+int ps_parse_vma(struct nlattr *nest, struct ps_vma *v, const char **why);
 int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why);
 
 const char *ps_state_name(unsigned int state);	/* "present", "none", ... */

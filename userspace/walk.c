@@ -87,7 +87,14 @@ void ps_walk_print_json(const struct ps_walk *w)
 	} else {
 		ps_json_null(&j, "vma");
 	}
-	ps_json_null(&j, "swap");
+	if (w->has_swap) {
+		ps_json_obj(&j, "swap");
+		ps_json_u64(&j, "type", w->swap_type);
+		ps_json_hex(&j, "offset", w->swap_offset);
+		ps_json_obj_end(&j);
+	} else {
+		ps_json_null(&j, "swap");
+	}
 	ps_json_end(&j);
 }
 

@@ -39,16 +39,38 @@
  *             PTSCOPE_A_PFN, PTSCOPE_A_PHYS  the 4 KiB frame and physical
  *                                address of VA itself (privileged, present),
  *             PTSCOPE_A_ROOT_PHYS   physical address of the top table (privileged),
+ *             PTSCOPE_A_SWAP_TYPE, PTSCOPE_A_SWAP_OFFSET  when swapped out,
  *             PTSCOPE_A_FRAMES_HIDDEN  flag, when frames are withheld,
  *             PTSCOPE_A_VMA      nest of PTSCOPE_VMA_A_*, absent when no VMA
  *                                contains VA (state PTSCOPE_STATE_NO_VMA).
  *   Tables are only walked inside VMAs, as the kernel's own walker does:
  *   outside them the kernel may be freeing tables under a read-held mmap lock.
  *
+ * PTSCOPE_CMD_DUMP (dump: NLM_F_DUMP is required)
+ *   request:  PTSCOPE_A_PID      u32
+ *             PTSCOPE_A_START, PTSCOPE_A_END  u64, optional: [START, END)
+ *                                (default: the whole user address space)
+ *             PTSCOPE_A_DUMP_FLAGS  u32, optional: PTSCOPE_DUMP_F_*
+ *             PTSCOPE_A_VMA_NAME string, optional: only VMAs of this name
+ *   reply:    messages in address order, each with PTSCOPE_A_PID and
+ *             PTSCOPE_A_VMA (the VMA the runs belong to) and
+ *             PTSCOPE_A_RUNS     binary: an array of struct ptscope_run,
+ *                                maximal stretches of pages whose leaf
+ *                                entries share state, size and bits and
+ *                                whose frames (or swap offsets) follow on;
+ *             then one last message with PTSCOPE_A_STATS (nest of
+ *             PTSCOPE_STATS_A_*): table pages met per level and walk costs.
+ *   Runs are packed structs, not nests: a dump of a large process carries
+ *   hundreds of thousands, and a nest per run would triple the bytes.
+ *   The mmap lock is taken per reply skb; between them the process may
+ *   change, and each run is true as of the moment it was read.
+ *
  * 64-bit values are NLA_U64 padded with PTSCOPE_A_PAD.
  */
 #ifndef _UAPI_PTSCOPE_H
 #define _UAPI_PTSCOPE_H
+
+#include <linux/types.h>
 
 #define PTSCOPE_GENL_NAME	"ptscope"
 #define PTSCOPE_GENL_VERSION	1
@@ -57,6 +79,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
 	PTSCOPE_CMD_GET_INFO,
 	PTSCOPE_CMD_WALK,
+	PTSCOPE_CMD_DUMP,
 
 	__PTSCOPE_CMD_MAX
 };
@@ -80,6 +103,14 @@ enum ptscope_attr {
 	PTSCOPE_A_PHYS,			/* u64 */
 	PTSCOPE_A_ROOT_PHYS,		/* u64 */
 	PTSCOPE_A_VMA,			/* nest: PTSCOPE_VMA_A_* */
+	PTSCOPE_A_START,		/* u64 */
+	PTSCOPE_A_END,			/* u64, exclusive */
+	PTSCOPE_A_DUMP_FLAGS,		/* u32: PTSCOPE_DUMP_F_* */
+	PTSCOPE_A_VMA_NAME,		/* string */
+	PTSCOPE_A_RUNS,			/* binary: struct ptscope_run[] */
+	PTSCOPE_A_STATS,		/* nest: PTSCOPE_STATS_A_* */
+	PTSCOPE_A_SWAP_TYPE,		/* u8: swap area index of a swapped page */
+	PTSCOPE_A_SWAP_OFFSET,		/* u64: slot in that area */
 
 	__PTSCOPE_A_MAX
 };
@@ -116,6 +147,48 @@ enum ptscope_vma_attr {
 };
 #define PTSCOPE_VMA_A_MAX (__PTSCOPE_VMA_A_MAX - 1)
 
+/* Walk accounting, in the last message of a dump. */
+enum ptscope_stats_attr {
+	PTSCOPE_STATS_A_UNSPEC,
+	PTSCOPE_STATS_A_PAD,
+	PTSCOPE_STATS_A_TABLES,		/* nest: u64 per level, type = enum ptscope_level + 1 */
+	PTSCOPE_STATS_A_PAGES,		/* u64: pages (of any size) described by runs */
+	PTSCOPE_STATS_A_RUNS,		/* u64 */
+	PTSCOPE_STATS_A_ENTRIES,	/* u64: table entries read */
+	PTSCOPE_STATS_A_WALK_NS,	/* u64: time spent walking, without sending */
+	PTSCOPE_STATS_A_VA_BITS,	/* u8: width of the user address space */
+
+	__PTSCOPE_STATS_A_MAX
+};
+#define PTSCOPE_STATS_A_MAX (__PTSCOPE_STATS_A_MAX - 1)
+
+#define PTSCOPE_DUMP_F_HOLES	(1U << 0)	/* also runs of never-populated pages */
+#define PTSCOPE_DUMP_F_COUNT	(1U << 1)	/* walk and count only: no runs */
+#define PTSCOPE_DUMP_F_ALL	((1U << 2) - 1)
+
+/*
+ * One run. @bits holds the leaf entry's bits outside the frame field, so
+ * the client can name the flags: entry bits 11..0 in 11..0, entry bits
+ * 63..52 in 23..12, and a large leaf's PAT bit (12) in 24; for entries
+ * that are not present, only bits 8..0 (the rest is type and offset).
+ * Without CAP_SYS_ADMIN, frames are 0 and runs do not end where physical
+ * contiguity ends: contiguity is what Rowhammer attacks look for. @frame is the first page's frame number when present
+ * (0 when frames are hidden), its swap offset when swapped out, and the
+ * migration target's frame for a migration entry; the next page's is
+ * @frame + (1 << (@page_shift - 12)).
+ */
+struct ptscope_run {
+	__u64 start;
+	__u64 frame;
+	__u32 pages;
+	__u32 bits;
+	__u8 state;		/* enum ptscope_state */
+	__u8 page_shift;
+	__u8 level;		/* enum ptscope_level of the leaf */
+	__u8 swap_type;
+	__u32 reserved;
+};
+
 /* Level names follow Linux: with 4-level paging p4d is folded into pgd. */
 enum ptscope_level {
 	PTSCOPE_LEVEL_PGD,
@@ -142,6 +215,11 @@ enum ptscope_state {
 	PTSCOPE_STATE_PROTNONE,		/* mapped, but PROT_NONE / NUMA hinting */
 	PTSCOPE_STATE_NONPRESENT,	/* not present, entry holds swap/migration/... */
 	PTSCOPE_STATE_BAD,		/* a corrupt table entry stopped the walk */
+	PTSCOPE_STATE_SWAP,		/* swapped out: swap type and offset */
+	PTSCOPE_STATE_MIGRATION,	/* being migrated: target frame */
+	PTSCOPE_STATE_HWPOISON,		/* memory failure: the frame is poisoned */
+	PTSCOPE_STATE_MARKER,		/* a PTE marker (uffd-wp, poisoned, guard) */
+	PTSCOPE_STATE_DEVICE,		/* device-private or device-exclusive */
 };
 
 enum ptscope_vma_kind {

@@ -5,6 +5,9 @@
  *
  *   oracle PID ADDR...   ->  one line per address:
  *   ADDR present=0|1 swapped=0|1 pfn=N kernel_page_kb=N anon_huge_kb=N hugetlb=0|1
+ *
+ *   oracle --pages PID   ->  every page of every VMA that pagemap reports
+ *   present ("VA P PFN") or swapped ("VA S TYPE OFFSET"), VA in decimal.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -52,10 +55,57 @@ static int smaps(int pid, uint64_t va, unsigned long *kps, unsigned long *ahp,
 	return in ? 0 : 1;
 }
 
+/* Pages pagemap reports present or swapped, VMA by VMA, one pread each. */
+static int all_pages(int pid)
+{
+	char path[64], line[4096 + 256];
+	FILE *maps;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "r");
+	if (fd < 0 || !maps) {
+		perror(path);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), maps)) {
+		uint64_t s, e, va, *pm;
+		size_t n, i;
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64, &s, &e) != 2 ||
+		    strstr(line, "[vsyscall]"))
+			continue;
+		n = (e - s) / 4096;
+		pm = malloc(n * 8);
+		if (!pm || pread(fd, pm, n * 8, (off_t)(s / 4096 * 8)) != (ssize_t)(n * 8)) {
+			perror("pread");
+			return 1;
+		}
+		for (i = 0, va = s; i < n; i++, va += 4096) {
+			uint64_t x = pm[i];
+
+			if (x >> 63)
+				printf("%" PRIu64 " P %" PRIu64 "\n", va, (uint64_t)(x & ((1ULL << 55) - 1)));
+			else if ((x >> 62) & 1)
+				printf("%" PRIu64 " S %" PRIu64 " %" PRIu64 "\n", va, (uint64_t)(x & 31),
+				       (uint64_t)((x >> 5) & ((1ULL << 50) - 1)));
+		}
+		free(pm);
+	}
+	fclose(maps);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char path[64];
 	int pid, fd, i;
+
+	if (argc == 3 && !strcmp(argv[1], "--pages"))
+		return all_pages(atoi(argv[2]));
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: oracle PID ADDR...\n");

@@ -146,6 +146,44 @@ static void unmapped(void)
 	say("unmapped", p);
 }
 
+/* A 2 MiB-aligned region of @mb MiB in 4 KiB pages, every page written. */
+static void big(size_t mb)
+{
+	char *p = aligned(mb * MB, 2 * MB);
+	size_t i;
+
+	if (!p)
+		return fail("big", strerror(errno));
+	madvise(p, mb * MB, MADV_NOHUGEPAGE);
+	for (i = 0; i < mb * MB; i += PAGE)
+		p[i] = 1;
+	say("big", p);
+}
+
+/* Keep changing the address space: for dumps that must survive it. */
+static void churn(void)
+{
+	unsigned int seed = 1;
+	char *keep[64] = { 0 };
+
+	for (;;) {
+		unsigned int i = rand_r(&seed) % 64;
+		size_t len = (1 + rand_r(&seed) % 64) * PAGE;
+
+		if (keep[i]) {
+			munmap(keep[i], 64 * PAGE);
+			keep[i] = NULL;
+		} else {
+			keep[i] = map(64 * PAGE, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS);
+			if (keep[i]) {
+				memset(keep[i], 1, len);
+				mprotect(keep[i], len / 2, PROT_READ);
+			}
+		}
+	}
+}
+
 static void layout(void)
 {
 	char *heap = malloc(64);
@@ -162,7 +200,8 @@ static void layout(void)
 
 int main(int argc, char **argv)
 {
-	int i, want_1g = 1;
+	int i, want_1g = 1, want_churn = 0;
+	size_t big_mb = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 1; i < argc; i++) {
@@ -170,6 +209,10 @@ int main(int argc, char **argv)
 			prctl(PR_SET_DUMPABLE, 0);
 		else if (!strcmp(argv[i], "--no-1g"))
 			want_1g = 0;
+		else if (!strcmp(argv[i], "--churn"))
+			want_churn = 1;
+		else if (!strcmp(argv[i], "--big") && i + 1 < argc)
+			big_mb = strtoul(argv[++i], NULL, 0);
 	}
 	layout();
 	anon4k();
@@ -181,7 +224,11 @@ int main(int argc, char **argv)
 	untouched();
 	protnone();
 	unmapped();
+	if (big_mb)
+		big(big_mb);
 	printf("pid %d\nready\n", getpid());
+	if (want_churn)
+		churn();
 	for (;;)
 		pause();
 }

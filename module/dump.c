@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The range walker behind DUMP: a VMA's tables visited once, in address
+ * order, condensed into runs.
+ *
+ * It keeps the single-address walker's rules (see walk.c): only inside a
+ * VMA, under mmap_read_lock(); each entry read once and decided on the
+ * copy; PTE tables read under rcu_read_lock(). Empty entries are skipped
+ * at the level where they are empty, so a hole of terabytes costs one entry.
+ *
+ * A batch ends when its run buffer is full or its entry budget spent; the
+ * caller then drops the mmap lock, sends, and resumes at the returned
+ * address with a fresh find_vma(). Runs are closed at batch ends; the
+ * client joins runs that continue each other.
+ */
+
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include "compat.h"
+#include "dump.h"
+#include "leaf.h"
+#include "walk.h"
+
+struct walker {
+	struct ptscope_dump_walk *w;
+	struct vm_area_struct *vma;
+	unsigned long stop;		/* first address not taken */
+};
+
+static bool continues(const struct ptscope_run *r, unsigned long addr,
+		      const struct ptscope_run *n, bool hide)
+{
+	u64 step;
+
+	if (!r->pages || r->state != n->state ||
+	    r->page_shift != n->page_shift || r->level != n->level ||
+	    r->swap_type != n->swap_type || r->bits != n->bits ||
+	    r->start + ((u64)r->pages << r->page_shift) != addr ||
+	    (u64)r->pages + n->pages > U32_MAX)
+		return false;
+	if (n->state == PTSCOPE_STATE_NONE || n->state == PTSCOPE_STATE_BAD)
+		return true;
+	/* Hidden frames must not leak where physical contiguity ends. */
+	if (hide && ptscope_state_has_pfn(n->state))
+		return true;
+	step = n->state == PTSCOPE_STATE_SWAP ? 1 :
+	       1ULL << (n->page_shift - PAGE_SHIFT);
+	return r->frame + r->pages * step == n->frame;
+}
+
+void ptscope_dump_flush(struct ptscope_dump_walk *w)
+{
+	if (!w->cur.pages)
+		return;
+	if (w->hide_frames && ptscope_state_has_pfn(w->cur.state))
+		w->cur.frame = 0;
+	w->buf[w->nbuf++] = w->cur;
+	w->runs++;
+	w->cur.pages = 0;
+}
+
+/*
+ * Take @n (starting at n->start) into the current run or a new one. Room
+ * for one more run is always kept, so ptscope_dump_flush() cannot fail.
+ */
+static int add(struct walker *k, const struct ptscope_run *n)
+{
+	struct ptscope_dump_walk *w = k->w;
+
+	w->pages += (u64)n->pages << (n->page_shift - PAGE_SHIFT);
+	if (w->count_only)
+		return 0;
+	if (continues(&w->cur, n->start, n, w->hide_frames)) {
+		w->cur.pages += n->pages;
+		return 0;
+	}
+	if (w->cur.pages && w->nbuf + 2 > w->cap) {
+		w->pages -= (u64)n->pages << (n->page_shift - PAGE_SHIFT);
+		k->stop = n->start;
+		return 1;
+	}
+	ptscope_dump_flush(w);
+	w->cur = *n;
+	return 0;
+}
+
+/* [addr, end) has no tables or entries below the level we are at. */
+static int hole(struct walker *k, unsigned long addr, unsigned long end,
+		u8 state)
+{
+	struct ptscope_run n = {
+		.state = state, .page_shift = PAGE_SHIFT,
+		.level = PTSCOPE_LEVEL_PTE,
+	};
+
+	if (!k->w->holes && state == PTSCOPE_STATE_NONE) {
+		/* Not reported, but no run continues across it. */
+		if (!k->w->count_only && k->w->cur.pages) {
+			if (k->w->nbuf + 2 > k->w->cap) {
+				k->stop = addr;
+				return 1;
+			}
+			ptscope_dump_flush(k->w);
+		}
+		return 0;
+	}
+	while (addr < end) {
+		u64 pages = min_t(u64, (end - addr) >> PAGE_SHIFT, U32_MAX / 2);
+
+		n.start = addr;
+		n.pages = pages;
+		if (add(k, &n))
+			return 1;
+		addr += pages << PAGE_SHIFT;
+	}
+	return 0;
+}
+
+static int leaf_at(struct walker *k, unsigned long addr, unsigned int level,
+		   u64 val, u8 kind)
+{
+	unsigned int shift = ptscope_level_shift(level);
+	struct ptscope_leaf leaf;
+	struct ptscope_run n = {
+		.pages = 1, .page_shift = shift, .level = level,
+	};
+
+	ptscope_leaf_decode(val, level, kind, &leaf);
+	/* A run is made of whole pages, even if the range starts inside one. */
+	n.start = addr & ~((1UL << shift) - 1);
+	n.frame = leaf.frame;
+	n.bits = leaf.bits;
+	n.state = leaf.state;
+	n.swap_type = leaf.swap_type;
+	if (add(k, &n)) {
+		k->stop = addr;
+		return 1;
+	}
+	return 0;
+}
+
+/* Count each table page once; they are met in address order. */
+static void count_table(struct ptscope_dump_walk *w, unsigned int level,
+			const void *entryp)
+{
+	unsigned long table = (unsigned long)entryp & PAGE_MASK;
+
+	if (ptscope_level_folded(level) || w->last_table[level] == table)
+		return;
+	w->last_table[level] = table;
+	w->tables[level]++;
+}
+
+/* Out of entry budget: stop before @addr, to be resumed there. */
+static bool spent(struct walker *k, unsigned long addr)
+{
+	k->w->entries++;
+	if (k->w->budget && !--k->w->budget) {
+		k->stop = addr;
+		return true;
+	}
+	return false;
+}
+
+static int pte_range(struct walker *k, pmd_t pmd, unsigned long addr,
+		     unsigned long end)
+{
+	pte_t *ptep;
+	int ret = 0;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	count_table(k->w, PTSCOPE_LEVEL_PTE, ptep);
+	for (; addr != end; addr += PAGE_SIZE, ptep++) {
+		pte_t pte = ptep_get(ptep);
+		u8 kind = ptscope_pte_kind(pte);
+
+		if (spent(k, addr)) {
+			ret = 1;
+			break;
+		}
+		if (kind == PTSCOPE_ENTRY_NONE)
+			ret = hole(k, addr, addr + PAGE_SIZE, PTSCOPE_STATE_NONE);
+		else
+			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PTE, pte_val(pte), kind);
+		if (ret)
+			break;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int pmd_range(struct walker *k, pud_t *pudp, pud_t pud,
+		     unsigned long addr, unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(&pud, addr);
+	unsigned long next;
+	int ret;
+
+	if ((void *)pmdp == (void *)&pud)	/* folded: same entry */
+		pmdp = (pmd_t *)pudp;
+	count_table(k->w, PTSCOPE_LEVEL_PMD, pmdp);
+	do {
+		pmd_t pmd = ptscope_pmdp_get(pmdp);
+		u8 kind = ptscope_pmd_kind(k->vma, pmd);
+
+		next = pmd_addr_end(addr, end);
+		if (spent(k, addr))
+			return 1;
+		switch (kind) {
+		case PTSCOPE_ENTRY_NONE:
+			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
+			break;
+		case PTSCOPE_ENTRY_BAD:
+			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
+			break;
+		case PTSCOPE_ENTRY_TABLE:
+			ret = pte_range(k, pmd, addr, next);
+			break;
+		default:
+			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PMD, pmd_val(pmd), kind);
+		}
+		if (ret)
+			return ret;
+		cond_resched();
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int pud_range(struct walker *k, p4d_t *p4dp, p4d_t p4d,
+		     unsigned long addr, unsigned long end)
+{
+	pud_t *pudp = pud_offset(&p4d, addr);
+	unsigned long next;
+	int ret;
+
+	if ((void *)pudp == (void *)&p4d)
+		pudp = (pud_t *)p4dp;
+	count_table(k->w, PTSCOPE_LEVEL_PUD, pudp);
+	do {
+		pud_t pud = ptscope_pudp_get(pudp);
+		u8 kind = ptscope_pud_kind(k->vma, pud);
+
+		next = pud_addr_end(addr, end);
+		if (spent(k, addr))
+			return 1;
+		switch (kind) {
+		case PTSCOPE_ENTRY_NONE:
+			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
+			break;
+		case PTSCOPE_ENTRY_BAD:
+			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
+			break;
+		case PTSCOPE_ENTRY_TABLE:
+			ret = pmd_range(k, pudp, pud, addr, next);
+			break;
+		default:
+			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PUD, pud_val(pud), kind);
+		}
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int p4d_range(struct walker *k, pgd_t *pgdp, pgd_t pgd,
+		     unsigned long addr, unsigned long end)
+{
+	p4d_t *p4dp = p4d_offset(&pgd, addr);
+	unsigned long next;
+	int ret;
+
+	if ((void *)p4dp == (void *)&pgd)	/* 4-level paging */
+		p4dp = (p4d_t *)pgdp;
+	count_table(k->w, PTSCOPE_LEVEL_P4D, p4dp);
+	do {
+		p4d_t p4d = ptscope_p4dp_get(p4dp);
+
+		next = p4d_addr_end(addr, end);
+		if (spent(k, addr))
+			return 1;
+		if (p4d_none(p4d))
+			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
+		else if (p4d_bad(p4d))
+			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
+		else
+			ret = pud_range(k, p4dp, p4d, addr, next);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+/**
+ * ptscope_dump_range - condense [addr, end) of @vma into runs
+ * @w: the walk state; runs go to w->buf
+ * @vma: the VMA holding the range, its mm read-locked by the caller
+ * @addr: first address
+ * @end: end of the range, at most vma->vm_end
+ *
+ * Returns @end when done, or the first address not yet described when the
+ * batch is full. The run in progress stays in w->cur until
+ * ptscope_dump_flush().
+ */
+unsigned long ptscope_dump_range(struct ptscope_dump_walk *w,
+				 struct vm_area_struct *vma,
+				 unsigned long addr, unsigned long end)
+{
+	struct walker k = { .w = w, .vma = vma, .stop = end };
+	pgd_t *pgdp = pgd_offset(vma->vm_mm, addr);
+	u64 t0 = ktime_get_ns();
+	unsigned long next;
+	int ret;
+
+	mmap_assert_locked(vma->vm_mm);
+	w->tables[PTSCOPE_LEVEL_PGD] = 1;
+	do {
+		pgd_t pgd = ptscope_pgdp_get(pgdp);
+
+		next = pgd_addr_end(addr, end);
+		if (spent(&k, addr))
+			break;
+		if (pgd_none(pgd))
+			ret = hole(&k, addr, next, PTSCOPE_STATE_NONE);
+		else if (pgd_bad(pgd))
+			ret = hole(&k, addr, next, PTSCOPE_STATE_BAD);
+		else
+			ret = p4d_range(&k, pgdp, pgd, addr, next);
+		if (ret)
+			break;
+	} while (pgdp++, addr = next, addr != end);
+
+	w->walk_ns += ktime_get_ns() - t0;
+	return k.stop;
+}
