@@ -151,6 +151,29 @@ static void count_table(struct ptscope_dump_walk *w, unsigned int level,
 	w->tables[level]++;
 }
 
+/*
+ * One entry of any level, but for descending into a table: returns what the
+ * walk returns (0 go on, 1 stop), or -1 when the entry is a table.
+ */
+static int visit(struct walker *k, unsigned int level, u8 kind, u64 val,
+		 unsigned long addr, unsigned long next)
+{
+	switch (kind) {
+	case PTSCOPE_ENTRY_NONE:
+		return hole(k, addr, next, PTSCOPE_STATE_NONE);
+	case PTSCOPE_ENTRY_BAD:
+		return hole(k, addr, next, PTSCOPE_STATE_BAD);
+	case PTSCOPE_ENTRY_TABLE:
+		return -1;
+	default:
+		return leaf_at(k, addr, level, val, kind);
+	}
+}
+
+/* Upper levels have no leaves of their own (x86: no 512 GiB pages). */
+#define upper_kind(none, bad) \
+	((none) ? PTSCOPE_ENTRY_NONE : (bad) ? PTSCOPE_ENTRY_BAD : PTSCOPE_ENTRY_TABLE)
+
 /* Out of entry budget: stop before @addr, to be resumed there. */
 static bool spent(struct walker *k, unsigned long addr)
 {
@@ -179,10 +202,8 @@ static int pte_range(struct walker *k, pmd_t pmd, unsigned long addr,
 			ret = 1;
 			break;
 		}
-		if (kind == PTSCOPE_ENTRY_NONE)
-			ret = hole(k, addr, addr + PAGE_SIZE, PTSCOPE_STATE_NONE);
-		else
-			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PTE, pte_val(pte), kind);
+		ret = visit(k, PTSCOPE_LEVEL_PTE, kind, pte_val(pte), addr,
+			    addr + PAGE_SIZE);
 		if (ret)
 			break;
 	}
@@ -207,19 +228,9 @@ static int pmd_range(struct walker *k, pud_t *pudp, pud_t pud,
 		next = pmd_addr_end(addr, end);
 		if (spent(k, addr))
 			return 1;
-		switch (kind) {
-		case PTSCOPE_ENTRY_NONE:
-			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
-			break;
-		case PTSCOPE_ENTRY_BAD:
-			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
-			break;
-		case PTSCOPE_ENTRY_TABLE:
+		ret = visit(k, PTSCOPE_LEVEL_PMD, kind, pmd_val(pmd), addr, next);
+		if (ret < 0)
 			ret = pte_range(k, pmd, addr, next);
-			break;
-		default:
-			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PMD, pmd_val(pmd), kind);
-		}
 		if (ret)
 			return ret;
 		cond_resched();
@@ -244,19 +255,9 @@ static int pud_range(struct walker *k, p4d_t *p4dp, p4d_t p4d,
 		next = pud_addr_end(addr, end);
 		if (spent(k, addr))
 			return 1;
-		switch (kind) {
-		case PTSCOPE_ENTRY_NONE:
-			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
-			break;
-		case PTSCOPE_ENTRY_BAD:
-			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
-			break;
-		case PTSCOPE_ENTRY_TABLE:
+		ret = visit(k, PTSCOPE_LEVEL_PUD, kind, pud_val(pud), addr, next);
+		if (ret < 0)
 			ret = pmd_range(k, pudp, pud, addr, next);
-			break;
-		default:
-			ret = leaf_at(k, addr, PTSCOPE_LEVEL_PUD, pud_val(pud), kind);
-		}
 		if (ret)
 			return ret;
 	} while (pudp++, addr = next, addr != end);
@@ -279,11 +280,9 @@ static int p4d_range(struct walker *k, pgd_t *pgdp, pgd_t pgd,
 		next = p4d_addr_end(addr, end);
 		if (spent(k, addr))
 			return 1;
-		if (p4d_none(p4d))
-			ret = hole(k, addr, next, PTSCOPE_STATE_NONE);
-		else if (p4d_bad(p4d))
-			ret = hole(k, addr, next, PTSCOPE_STATE_BAD);
-		else
+		ret = visit(k, PTSCOPE_LEVEL_P4D,
+			    upper_kind(p4d_none(p4d), p4d_bad(p4d)), 0, addr, next);
+		if (ret < 0)
 			ret = pud_range(k, p4dp, p4d, addr, next);
 		if (ret)
 			return ret;
@@ -320,11 +319,9 @@ unsigned long ptscope_dump_range(struct ptscope_dump_walk *w,
 		next = pgd_addr_end(addr, end);
 		if (spent(&k, addr))
 			break;
-		if (pgd_none(pgd))
-			ret = hole(&k, addr, next, PTSCOPE_STATE_NONE);
-		else if (pgd_bad(pgd))
-			ret = hole(&k, addr, next, PTSCOPE_STATE_BAD);
-		else
+		ret = visit(&k, PTSCOPE_LEVEL_PGD,
+			    upper_kind(pgd_none(pgd), pgd_bad(pgd)), 0, addr, next);
+		if (ret < 0)
 			ret = p4d_range(&k, pgdp, pgd, addr, next);
 		if (ret)
 			break;

@@ -234,3 +234,16 @@ int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
 	}
 	return err;
 }
+
+int ps_dump_command(int pid, const struct ps_dump_opts *o,
+		    const struct ps_dump_cb *cb)
+{
+	struct ps_nl nl;
+	int err;
+
+	if (ps_nl_open(&nl))
+		return PS_EXIT_FAIL;
+	err = ps_dump(&nl, pid, o, cb);
+	ps_nl_close(&nl);
+	return err ? PS_EXIT_FAIL : PS_EXIT_OK;
+}

@@ -40,6 +40,10 @@ struct ps_dump_cb {
 int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
 	    const struct ps_dump_cb *cb);
 
+/* Connect, dump, disconnect: a command's whole conversation; PS_EXIT_*. */
+int ps_dump_command(int pid, const struct ps_dump_opts *o,
+		    const struct ps_dump_cb *cb);
+
 /* The run's leaf entry with its frame field zero: what flags are read from. */
 uint64_t ps_run_flag_entry(const struct ptscope_run *r);
 /* Flag names of a present or PROT_NONE run; returns the count. */

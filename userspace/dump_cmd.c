@@ -160,8 +160,7 @@ static int run_dump(const struct ps_opts *o, int argc, char **argv)
 	struct dump_print p = { .o = &opts };
 	struct ps_dump_cb cb = { on_vma, on_run, on_stats, &p };
 	struct ps_dump_opts d = { 0 };
-	struct ps_nl nl;
-	int c, pid, err;
+	int c, pid;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jHv:h", longopts, NULL)) != -1) {
@@ -197,11 +196,7 @@ static int run_dump(const struct ps_opts *o, int argc, char **argv)
 		if (argc - optind == 2)	/* one page */
 			d.end = d.start + 4096;
 	}
-	if (ps_nl_open(&nl))
-		return PS_EXIT_FAIL;
-	err = ps_dump(&nl, pid, &d, &cb);
-	ps_nl_close(&nl);
-	return err ? PS_EXIT_FAIL : PS_EXIT_OK;
+	return ps_dump_command(pid, &d, &cb);
 }
 
 const struct ps_command ps_cmd_dump = {

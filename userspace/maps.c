@@ -156,6 +156,7 @@ static void json_stats(const struct maps *m, const struct ps_dump_stats *st,
 	ps_json_u64(&j, "flat_table_bytes", flat);
 	ps_json_u64(&j, "rss", m->rss);
 	ps_json_u64(&j, "anon_huge", m->anon_huge);
+	ps_json_u64(&j, "thp_deposited", m->anon_huge >> 21);
 	ps_json_u64(&j, "hugetlb", m->hugetlb);
 	ps_json_u64(&j, "swap", m->total.swap);
 	ps_json_u64(&j, "va_bits", st->va_bits);
@@ -191,7 +192,11 @@ static int on_stats(const struct ps_dump_stats *st, void *arg)
 		if (st->tables[i])
 			printf("  %s %" PRIu64, ps_level_name((unsigned int)i), st->tables[i]);
 	ps_fmt_size(b[3], sizeof(b[3]), tables * 4096);
-	printf("  = %" PRIu64 " pages, %s\n", tables, b[3]);
+	printf("  = %" PRIu64 " pages, %s", tables, b[3]);
+	if (m->anon_huge)
+		printf(" (+ %" PRIu64 " PTE pages kept aside for splitting THPs)",
+		       m->anon_huge >> 21);
+	putchar('\n');
 	ps_fmt_size(b[0], sizeof(b[0]), flat);
 	ps_fmt_size(b[4], sizeof(b[4]), span);
 	printf("%sa flat table%s (one 8-byte entry per 4 KiB page) would take %s for the\n"
@@ -213,8 +218,7 @@ static int run_maps(const struct ps_opts *o, int argc, char **argv)
 	struct ps_dump_cb cb = { on_vma, on_run, on_stats, &m };
 	struct ps_dump_opts d = { 0 };
 	const struct ps_style *s;
-	struct ps_nl nl;
-	int c, pid, err;
+	int c, pid;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
@@ -232,15 +236,11 @@ static int run_maps(const struct ps_opts *o, int argc, char **argv)
 		return ps_usage(&ps_cmd_maps);
 	if (ps_parse_pid(argv[optind], &pid))
 		return PS_EXIT_USAGE;
-	if (ps_nl_open(&nl))
-		return PS_EXIT_FAIL;
 	s = ps_style(opts.color);
 	if (!opts.json)
 		printf("%s%-31s %9s %9s %9s %9s %9s %9s  %s%s\n", s->bold, "address range perms",
 		       "size", "rss 4K", "rss 2M", "rss 1G", "swap", "other", "name", s->reset);
-	err = ps_dump(&nl, pid, &d, &cb);
-	ps_nl_close(&nl);
-	return err ? PS_EXIT_FAIL : PS_EXIT_OK;
+	return ps_dump_command(pid, &d, &cb);
 }
 
 const struct ps_command ps_cmd_maps = {

@@ -7,7 +7,8 @@
  *   ADDR present=0|1 swapped=0|1 pfn=N kernel_page_kb=N anon_huge_kb=N hugetlb=0|1
  *
  *   oracle --pages PID   ->  every page of every VMA that pagemap reports
- *   present ("VA P PFN") or swapped ("VA S TYPE OFFSET"), VA in decimal.
+ *   present ("VA P PFN") or swapped ("VA S TYPE OFFSET"), VA in decimal;
+ *   "VA F" for each page of a VM_PFNMAP VMA, which pagemap cannot see.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -55,46 +56,70 @@ static int smaps(int pid, uint64_t va, unsigned long *kps, unsigned long *ahp,
 	return in ? 0 : 1;
 }
 
-/* Pages pagemap reports present or swapped, VMA by VMA, one pread each. */
+static int vma_pages(int fd, uint64_t s, uint64_t e, int pfnmap)
+{
+	uint64_t va, *pm;
+	size_t n = (e - s) / 4096, i;
+
+	if (pfnmap) {
+		/* The kernel's page walker skips VM_PFNMAP: pagemap is blind here. */
+		for (va = s; va < e; va += 4096)
+			printf("%" PRIu64 " F\n", va);
+		return 0;
+	}
+	pm = malloc(n * 8);
+	if (!pm || pread(fd, pm, n * 8, (off_t)(s / 4096 * 8)) != (ssize_t)(n * 8)) {
+		perror("pread");
+		return 1;
+	}
+	for (i = 0, va = s; i < n; i++, va += 4096) {
+		uint64_t x = pm[i];
+
+		if (x >> 63)
+			printf("%" PRIu64 " P %" PRIu64 "\n", va,
+			       (uint64_t)(x & ((1ULL << 55) - 1)));
+		else if ((x >> 62) & 1)
+			printf("%" PRIu64 " S %" PRIu64 " %" PRIu64 "\n", va,
+			       (uint64_t)(x & 31), (uint64_t)((x >> 5) & ((1ULL << 50) - 1)));
+	}
+	free(pm);
+	return 0;
+}
+
+/*
+ * Pages pagemap reports present or swapped, VMA by VMA (one pread each);
+ * VMAs pagemap cannot see (VM_PFNMAP, "pf" in smaps' VmFlags) as "VA F".
+ */
 static int all_pages(int pid)
 {
 	char path[64], line[4096 + 256];
-	FILE *maps;
-	int fd;
+	uint64_t s = 0, e = 0;
+	int fd, in = 0;
+	FILE *smaps;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 	fd = open(path, O_RDONLY);
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	maps = fopen(path, "r");
-	if (fd < 0 || !maps) {
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	smaps = fopen(path, "r");
+	if (fd < 0 || !smaps) {
 		perror(path);
 		return 1;
 	}
-	while (fgets(line, sizeof(line), maps)) {
-		uint64_t s, e, va, *pm;
-		size_t n, i;
+	while (fgets(line, sizeof(line), smaps)) {
+		uint64_t a, b;
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64, &s, &e) != 2 ||
-		    strstr(line, "[vsyscall]"))
-			continue;
-		n = (e - s) / 4096;
-		pm = malloc(n * 8);
-		if (!pm || pread(fd, pm, n * 8, (off_t)(s / 4096 * 8)) != (ssize_t)(n * 8)) {
-			perror("pread");
-			return 1;
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &a, &b) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			s = a;
+			e = b;
+			in = !strstr(line, "[vsyscall]");
+		} else if (in && !strncmp(line, "VmFlags:", 8)) {
+			if (vma_pages(fd, s, e, strstr(line, " pf") != NULL))
+				return 1;
+			in = 0;
 		}
-		for (i = 0, va = s; i < n; i++, va += 4096) {
-			uint64_t x = pm[i];
-
-			if (x >> 63)
-				printf("%" PRIu64 " P %" PRIu64 "\n", va, (uint64_t)(x & ((1ULL << 55) - 1)));
-			else if ((x >> 62) & 1)
-				printf("%" PRIu64 " S %" PRIu64 " %" PRIu64 "\n", va, (uint64_t)(x & 31),
-				       (uint64_t)((x >> 5) & ((1ULL << 50) - 1)));
-		}
-		free(pm);
 	}
-	fclose(maps);
+	fclose(smaps);
 	close(fd);
 	return 0;
 }
