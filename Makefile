@@ -5,6 +5,7 @@
 #   make            module (for KDIR) + client + test helpers
 #   make check      unit tests, then the bats suite in QEMU, 4- and 5-level
 #   make demo       boot the VM and explain a live process's translations
+#   make bench      speed benchmarks in QEMU, 4- and 5-level (bench/README.md)
 #   make sparse     the module through sparse (C=2)
 #   make load       insmod on this machine (needs module support and root)
 #
@@ -51,6 +52,12 @@ demo: deps
 	$(MAKE) client progs
 	tests/vm/run -- scripts/demo
 
+bench: deps
+	$(MAKE) module KDIR=$(VM_KDIR)
+	$(MAKE) client
+	$(MAKE) -C bench
+	bench/vm
+
 load: module
 	sudo insmod ptscope.ko
 
@@ -62,5 +69,6 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/progs clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C bench clean
 
-.PHONY: all deps module client progs sparse unit check demo load unload clean
+.PHONY: all deps module client progs sparse unit check demo bench load unload clean
