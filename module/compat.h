@@ -42,6 +42,20 @@ static inline pte_t ptep_get(pte_t *ptep)
 #define ptscope_pudp_get(p)	READ_ONCE(*(p))
 #define ptscope_pmdp_get(p)	READ_ONCE(*(p))
 
+/*
+ * With page-table isolation the MMU runs user code on a copy of the top
+ * table, whose user entries lack the NX bit the kernel's copy carries; the
+ * tables below are shared. Report what user mode uses.
+ */
+static inline pgd_t *ptscope_user_pgdp(pgd_t *pgdp)
+{
+#ifdef CONFIG_PAGE_TABLE_ISOLATION
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		return kernel_to_user_pgdp(pgdp);
+#endif
+	return pgdp;
+}
+
 #ifndef pmd_leaf			/* 5.6 */
 #define pmd_leaf(pmd)		pmd_large(pmd)
 #define pud_leaf(pud)		pud_large(pud)

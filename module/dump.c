@@ -48,6 +48,31 @@ static bool continues(const struct ptscope_run *r, unsigned long addr,
 	return r->frame + r->pages * step == n->frame;
 }
 
+/* Nothing continues the current run by the fast path (see pte_range()). */
+static inline void no_expectation(struct ptscope_dump_walk *w)
+{
+	w->expect_mask = 0;
+	w->expect = 1;
+}
+
+/*
+ * After a present 4 KiB page, the next one continues its run if it is the
+ * same entry one frame further on (or, with frames hidden, the same entry
+ * but for its frame).
+ */
+static void expect_next(struct ptscope_dump_walk *w, u64 val)
+{
+	if (w->hide_frames) {
+		w->expect_mask = ~(u64)PTE_PFN_MASK;
+		w->expect = val & w->expect_mask;
+	} else if ((val & PTE_PFN_MASK) != PTE_PFN_MASK) {
+		w->expect_mask = ~0ULL;
+		w->expect = val + PAGE_SIZE;
+	} else {
+		no_expectation(w);	/* the next frame would carry out */
+	}
+}
+
 void ptscope_dump_flush(struct ptscope_dump_walk *w)
 {
 	if (!w->cur.pages)
@@ -67,6 +92,7 @@ static int add(struct walker *k, const struct ptscope_run *n)
 {
 	struct ptscope_dump_walk *w = k->w;
 
+	no_expectation(w);
 	w->pages += (u64)n->pages << (n->page_shift - PAGE_SHIFT);
 	if (w->count_only)
 		return 0;
@@ -95,6 +121,7 @@ static int hole(struct walker *k, unsigned long addr, unsigned long end,
 
 	if (!k->w->holes && state == PTSCOPE_STATE_NONE) {
 		/* Not reported, but no run continues across it. */
+		no_expectation(k->w);
 		if (!k->w->count_only && k->w->cur.pages) {
 			if (k->w->nbuf + 2 > k->w->cap) {
 				k->stop = addr;
@@ -136,6 +163,8 @@ static int leaf_at(struct walker *k, unsigned long addr, unsigned int level,
 		k->stop = addr;
 		return 1;
 	}
+	if (level == PTSCOPE_LEVEL_PTE && leaf.state == PTSCOPE_STATE_PRESENT)
+		expect_next(k->w, val);
 	return 0;
 }
 
@@ -175,7 +204,7 @@ static int visit(struct walker *k, unsigned int level, u8 kind, u64 val,
 	((none) ? PTSCOPE_ENTRY_NONE : (bad) ? PTSCOPE_ENTRY_BAD : PTSCOPE_ENTRY_TABLE)
 
 /* Out of entry budget: stop before @addr, to be resumed there. */
-static bool spent(struct walker *k, unsigned long addr)
+static inline bool spent(struct walker *k, unsigned long addr)
 {
 	k->w->entries++;
 	if (k->w->budget && !--k->w->budget) {
@@ -185,25 +214,61 @@ static bool spent(struct walker *k, unsigned long addr)
 	return false;
 }
 
+/*
+ * The hot loop: most entries either continue the current run or are empty
+ * and unreported, and are taken without a call; everything else goes
+ * through visit().
+ */
 static int pte_range(struct walker *k, pmd_t pmd, unsigned long addr,
 		     unsigned long end)
 {
+	struct ptscope_dump_walk *w = k->w;
 	pte_t *ptep;
 	int ret = 0;
 
 	rcu_read_lock();
 	ptep = pte_offset_kernel(&pmd, addr);
-	count_table(k->w, PTSCOPE_LEVEL_PTE, ptep);
+	count_table(w, PTSCOPE_LEVEL_PTE, ptep);
 	for (; addr != end; addr += PAGE_SIZE, ptep++) {
 		pte_t pte = ptep_get(ptep);
-		u8 kind = ptscope_pte_kind(pte);
+		u64 val = pte_val(pte);
 
 		if (spent(k, addr)) {
 			ret = 1;
 			break;
 		}
-		ret = visit(k, PTSCOPE_LEVEL_PTE, kind, pte_val(pte), addr,
-			    addr + PAGE_SIZE);
+		if (w->count_only) {
+			w->pages += !pte_none(pte);
+			continue;
+		}
+		if ((val & w->expect_mask) == w->expect && w->cur.pages &&
+		    w->cur.pages < U32_MAX) {
+			w->cur.pages++;
+			w->pages++;
+			if (w->expect_mask == ~0ULL)
+				w->expect += PAGE_SIZE;
+			continue;
+		}
+		if (w->expect_mask == ~0ULL && w->cur.pages &&
+		    !((val ^ w->expect) & ~(u64)PTE_PFN_MASK)) {
+			/* Same entry but for a frame elsewhere: a new run like it. */
+			if (w->nbuf + 2 > w->cap) {
+				k->stop = addr;
+				ret = 1;
+				break;
+			}
+			ptscope_dump_flush(w);
+			w->cur.start = addr;
+			w->cur.pages = 1;
+			w->cur.frame = (val & PTE_PFN_MASK) >> PAGE_SHIFT;
+			w->pages++;
+			expect_next(w, val);
+			continue;
+		}
+		if (!val && !w->holes && !w->cur.pages)
+			continue;
+		ret = visit(k, PTSCOPE_LEVEL_PTE, ptscope_pte_kind(pte), val,
+			    addr, addr + PAGE_SIZE);
 		if (ret)
 			break;
 	}
@@ -306,13 +371,14 @@ unsigned long ptscope_dump_range(struct ptscope_dump_walk *w,
 				 unsigned long addr, unsigned long end)
 {
 	struct walker k = { .w = w, .vma = vma, .stop = end };
-	pgd_t *pgdp = pgd_offset(vma->vm_mm, addr);
+	pgd_t *pgdp = ptscope_user_pgdp(pgd_offset(vma->vm_mm, addr));
 	u64 t0 = ktime_get_ns();
 	unsigned long next;
 	int ret;
 
 	mmap_assert_locked(vma->vm_mm);
 	w->tables[PTSCOPE_LEVEL_PGD] = 1;
+	no_expectation(w);
 	do {
 		pgd_t pgd = ptscope_pgdp_get(pgdp);
 

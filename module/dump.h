@@ -14,6 +14,8 @@ struct ptscope_dump_walk {
 	u32 cap, nbuf;
 	u64 budget;			/* entries still to read in this batch */
 	struct ptscope_run cur;		/* the run being grown; pages 0: none */
+	/* The raw PTE that would continue cur: (pte & expect_mask) == expect. */
+	u64 expect, expect_mask;
 
 	unsigned long last_table[PTSCOPE_NR_LEVELS];
 	u64 tables[PTSCOPE_NR_LEVELS];

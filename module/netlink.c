@@ -215,7 +215,7 @@ static int walk_one(struct sk_buff *skb, struct netlink_callback *cb,
 		memset(&w, 0, sizeof(w));
 		w.va = va;
 		w.state = PTSCOPE_STATE_NO_VMA;
-		w.root_phys = __pa(mm->pgd);
+		w.root_phys = __pa(ptscope_user_pgdp(mm->pgd));
 	}
 
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,

@@ -175,14 +175,14 @@ static int walk_p4d(struct ptscope_walk *w, struct vm_area_struct *vma,
 static int walk_once(struct ptscope_walk *w, struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pgd_t *pgdp = pgd_offset(mm, w->va);
+	pgd_t *pgdp = ptscope_user_pgdp(pgd_offset(mm, w->va));
 	pgd_t pgd = ptscope_pgdp_get(pgdp);
 
 	w->nr_levels = 0;
 	w->page_shift = 0;
 	w->pfn = 0;
 	memset(&w->leaf, 0, sizeof(w->leaf));
-	w->root_phys = __pa(mm->pgd);
+	w->root_phys = __pa(ptscope_user_pgdp(mm->pgd));
 
 	if (pgd_none(pgd))
 		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,

@@ -269,3 +269,14 @@ full_path() {
 	[ "$(grep -c 'physical address = page 0x' <<<"$output")" = 3 ]
 	[[ "$output" == *'"state":"present"'* ]]
 }
+
+@test "with page-table isolation, the top level is the copy user mode runs on" {
+	grep -qw pti /proc/cpuinfo || skip "page-table isolation is off (boot with pti=on)"
+	walk_json text
+	# The kernel's copy of a user pgd entry carries NX under PTI; the user
+	# copy, which CR3 holds while this code runs, must not, or no user
+	# code could execute.
+	[ $(( $(jfield "$JSON" '.levels[0].entry') >> 63 )) -eq 0 ]
+	jfield "$JSON" '.flags | index("NX") | not'
+	same_frame_as_pagemap
+}

@@ -30,6 +30,7 @@ uint64_t ps_run_end(const struct ptscope_run *r)
 struct dump_ctx {
 	const struct ps_dump_cb *cb;
 	struct ps_vma vma;		/* the VMA of the pending run */
+	struct ps_vma msg_vma;		/* the one the current message names */
 	bool have_vma;
 	struct ptscope_run cur;		/* pending; pages 0: none */
 	bool hidden;
@@ -64,38 +65,42 @@ static int flush(struct dump_ctx *c)
 	return err;
 }
 
-static int on_runs(struct dump_ctx *c, const struct ps_vma *v,
-		   const struct ptscope_run *runs, size_t n)
+/* A message for the VMA @v: a new VMA flushes the run of the last one. */
+static int enter_vma(struct dump_ctx *c, const struct ps_vma *v)
 {
-	size_t i;
 	int err;
 
-	if (!c->have_vma || c->vma.start != v->start || c->vma.end != v->end) {
-		err = flush(c);
+	if (c->have_vma && c->vma.start == v->start && c->vma.end == v->end)
+		return 0;
+	err = flush(c);
+	if (err)
+		return err;
+	c->vma = *v;
+	c->have_vma = true;
+	return c->cb->vma ? c->cb->vma(v, c->cb->arg) : 0;
+}
+
+static int on_run(struct dump_ctx *c, const struct ptscope_run *r)
+{
+	const struct ps_vma *v = &c->vma;
+
+	if (r->page_shift < 12 || r->page_shift > 40 || r->pages == 0 ||
+	    r->level >= PTSCOPE_NR_LEVELS || r->start < v->start ||
+	    ps_run_end(r) > v->end) {
+		ps_err("unexpected answer from the module: a run outside its VMA");
+		return -EPROTO;
+	}
+	if (joins(&c->cur, r, c->hidden)) {
+		c->cur.pages += r->pages;
+		return 0;
+	}
+	if (c->cur.pages) {
+		int err = flush(c);
+
 		if (err)
 			return err;
-		c->vma = *v;
-		c->have_vma = true;
-		if (c->cb->vma && (err = c->cb->vma(v, c->cb->arg)))
-			return err;
 	}
-	for (i = 0; i < n; i++) {
-		const struct ptscope_run *r = &runs[i];
-
-		if (r->page_shift < 12 || r->page_shift > 40 ||
-		    r->start < v->start || ps_run_end(r) > v->end || r->pages == 0 || r->page_shift < 12 || r->page_shift > 40 ||
-		    r->level >= PTSCOPE_NR_LEVELS) {
-			ps_err("unexpected answer from the module: a run outside its VMA");
-			return -EPROTO;
-		}
-		if (joins(&c->cur, r, c->hidden)) {
-			c->cur.pages += r->pages;
-			continue;
-		}
-		if ((err = flush(c)))
-			return err;
-		c->cur = *r;
-	}
+	c->cur = *r;
 	return 0;
 }
 
@@ -152,9 +157,9 @@ static int on_reply(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[PTSCOPE_A_MAX + 1];
 	struct dump_ctx *c = arg;
-	struct ps_vma *v;
 	const char *why;
-	size_t len;
+	const char *runs;
+	size_t len, i;
 	int err;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PTSCOPE_A_MAX, dump_policy)) {
@@ -169,42 +174,30 @@ static int on_reply(struct nl_msg *msg, void *arg)
 		ps_err("unexpected answer from the module: runs without a VMA");
 		return -EPROTO;
 	}
-	v = malloc(sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	if (ps_parse_vma(tb[PTSCOPE_A_VMA], v, &why)) {
+	if (ps_parse_vma(tb[PTSCOPE_A_VMA], &c->msg_vma, &why)) {
 		ps_err("unexpected answer from the module: %s", why);
-		free(v);
 		return -EPROTO;
 	}
 	len = tb[PTSCOPE_A_RUNS] ? (size_t)nla_len(tb[PTSCOPE_A_RUNS]) : 0;
 	if (len % sizeof(struct ptscope_run)) {
 		ps_err("unexpected answer from the module: runs of a size this client does not know");
-		free(v);
 		return -EPROTO;
 	}
-	{
-		/* Copied: attribute data is only 4-byte aligned. */
-		size_t n = len / sizeof(struct ptscope_run);
-		struct ptscope_run *runs = n ? malloc(len) : NULL;
+	err = enter_vma(c, &c->msg_vma);
+	runs = len ? nla_data(tb[PTSCOPE_A_RUNS]) : NULL;
+	for (i = 0; !err && i < len / sizeof(struct ptscope_run); i++) {
+		struct ptscope_run r;
 
-		if (n && !runs) {
-			free(v);
-			return -ENOMEM;
-		}
-		if (n)
-			memcpy(runs, nla_data(tb[PTSCOPE_A_RUNS]), len);
-		err = on_runs(c, v, runs, n);
-		free(runs);
+		/* Attribute data is only 4-byte aligned: copy each run out. */
+		memcpy(&r, runs + i * sizeof(r), sizeof(r));
+		err = on_run(c, &r);
 	}
-	free(v);
 	return err;
 }
 
-int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
-	    const struct ps_dump_cb *cb)
+static int request(struct ps_nl *nl, struct dump_ctx *c, int pid,
+		   const struct ps_dump_opts *o)
 {
-	struct dump_ctx c = { .cb = cb, .pid = pid };
 	struct nl_msg *msg;
 	struct ps_info info;
 	int err;
@@ -212,7 +205,7 @@ int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
 	err = ps_get_info(nl, &info);
 	if (err)
 		return err;
-	c.hidden = info.frames_hidden;
+	c->hidden = info.frames_hidden;
 	msg = ps_nl_msg(nl, PTSCOPE_CMD_DUMP, NLM_F_DUMP,
 			 o->vma_name ? strlen(o->vma_name) + 64 : 64);
 	if (!msg)
@@ -225,13 +218,29 @@ int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	err = ps_nl_transact(nl, msg, on_reply, &c, NULL);
+	err = ps_nl_transact(nl, msg, on_reply, c, NULL);
 	if (!err)
-		err = flush(&c);
-	if (!err && !c.got_stats) {
+		err = flush(c);
+	if (!err && !c->got_stats) {
 		ps_err("the module ended the dump without its statistics");
 		err = -EPROTO;
 	}
+	return err;
+}
+
+int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
+	    const struct ps_dump_cb *cb)
+{
+	/* Two VMAs with PATH_MAX names: on the heap. */
+	struct dump_ctx *c = calloc(1, sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	c->cb = cb;
+	c->pid = pid;
+	err = request(nl, c, pid, o);
+	free(c);
 	return err;
 }
 

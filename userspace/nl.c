@@ -33,6 +33,12 @@ int ps_nl_open(struct ps_nl *nl)
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 1 << 20);
+	/*
+	 * Dumps come in skbs of up to 32 KiB: read each once, into a buffer
+	 * that holds it, instead of peeking at its size first.
+	 */
+	nl_socket_disable_msg_peek(nl->sk);
+	nl_socket_set_msg_buf_size(nl->sk, 64 * 1024);
 
 	/* Resolving the name makes the kernel autoload ptscope.ko if installed. */
 	nl->family = genl_ctrl_resolve(nl->sk, PTSCOPE_GENL_NAME);
