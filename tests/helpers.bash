@@ -97,3 +97,17 @@ check_dmesg() {
 		return 1
 	fi
 }
+
+# legend_color PAGE NAME: the fill colour (RRGGBB) of a `ptscope map` legend entry.
+legend_color() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+import xml.dom.minidom
+
+doc = xml.dom.minidom.parse(sys.argv[1])
+for g in doc.getElementsByTagName("g"):
+    if g.getAttribute("class") == "legend-item" and \
+       g.getElementsByTagName("text")[0].firstChild.data == sys.argv[2]:
+        print(g.getElementsByTagName("rect")[0].getAttribute("fill").lstrip("#"))
+EOF
+}

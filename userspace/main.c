@@ -42,6 +42,8 @@ int ps_usage(const struct ps_command *c)
 int ps_help(const struct ps_command *c)
 {
 	printf("usage: ptscope %s %s\n\n%s\n\n%s", c->name, c->args, c->summary, c->help);
+	if (!strstr(c->args, "ADDR") && !strstr(c->args, "START"))
+		return PS_EXIT_OK;
 	printf("\nPID is a process (or thread) id in your pid namespace. You may look at\n"
 	       "the processes whose /proc/PID/pagemap you may read; frame numbers and\n"
 	       "physical addresses need CAP_SYS_ADMIN, as in pagemap.\n"
@@ -57,9 +59,9 @@ static void help_all(FILE *f)
 	fprintf(f, "usage: ptscope [--json] [--color=auto|always|never] COMMAND ARGS...\n\n"
 		   "Look at the page tables of a live process.\n\nCommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(f, "  %-8s %-24s %s\n", commands[i]->name, commands[i]->args,
-			commands[i]->summary);
-	fprintf(f, "  %-8s %-24s %s\n", "help", "[COMMAND]", "describe a command");
+		fprintf(f, "  %-8s %s\n  %-8s   %s\n", commands[i]->name, commands[i]->args,
+			"", commands[i]->summary);
+	fprintf(f, "  %-8s %s\n  %-8s   %s\n", "help", "[COMMAND]", "", "describe a command");
 	fprintf(f, "\nExit status: 0 ok, 1 failed (the message says why), 2 usage error,\n"
 		   "3 an address is not mapped in the process.\n");
 }

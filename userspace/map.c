@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "dump.h"
 #include "picture.h"
 #include "ptscope.h"
@@ -131,12 +133,15 @@ static int draw(const struct ps_map_data *d, const char *path, bool html,
 {
 	bool to_stdout = !path || !strcmp(path, "-");
 	FILE *f = to_stdout ? stdout : fopen(path, "w");
+	struct stat st;
+	bool regular;
 	int err;
 
 	if (!f) {
 		ps_err("cannot write %s: %s", path, strerror(errno));
 		return PS_EXIT_FAIL;
 	}
+	regular = !to_stdout && !fstat(fileno(f), &st) && S_ISREG(st.st_mode);
 	if (!path)
 		err = ps_map_print_text(f, d, width, o->color);
 	else if (html)
@@ -150,6 +155,9 @@ static int draw(const struct ps_map_data *d, const char *path, bool html,
 	if (err) {
 		ps_err("cannot write %s: %s", to_stdout ? "the picture" : path,
 		       errno ? strerror(errno) : "out of memory");
+		/* Half a picture would pass for a whole one; never unlink a device. */
+		if (regular)
+			unlink(path);
 		return PS_EXIT_FAIL;
 	}
 	return PS_EXIT_OK;
