@@ -15,6 +15,7 @@
  */
 
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include "compat.h"
 #include "dump.h"
@@ -265,8 +266,24 @@ static int pte_range(struct walker *k, pmd_t pmd, unsigned long addr,
 			expect_next(w, val);
 			continue;
 		}
-		if (!val && !w->holes && !w->cur.pages)
+		if (!val && !w->holes && !w->cur.pages) {
+			/*
+			 * The rest of an empty stretch in one scan: a sparse
+			 * process's tables are mostly zeros, and reading them
+			 * a word at a time keeps its cost with its pages.
+			 */
+			unsigned long left = (end - addr) >> PAGE_SHIFT;
+			char *next = memchr_inv(ptep, 0, left * sizeof(*ptep));
+			unsigned long skip = next ? (next - (char *)ptep) / sizeof(*ptep) :
+					     left;
+
+			/* It was empty when read, even if it no longer is. */
+			skip = max(skip, 1UL);
+			w->entries += skip - 1;
+			addr += (skip - 1) << PAGE_SHIFT;
+			ptep += skip - 1;
 			continue;
+		}
 		ret = visit(k, PTSCOPE_LEVEL_PTE, ptscope_pte_kind(pte), val,
 			    addr, addr + PAGE_SIZE);
 		if (ret)

@@ -169,3 +169,11 @@ runs_to_pages() {
 	run_cli 1 dump "$T_PID" 0x1000 0xffff800000000000
 	[[ "$output" == *"kernel reports: the range ends beyond user space"* ]]
 }
+
+@test "--vma dumps only the VMAs of that name" {
+	run_cli 0 --json dump --vma '[heap]' "$T_PID"
+	[ "$(jq -s '[.[] | select(.type == "run")] | length' <<<"$output")" -ge 1 ]
+	[ "$(jq -s '[.[] | select(.type == "run" and .vma != "[heap]")] | length' <<<"$output")" = 0 ]
+	run_cli 0 --json dump --vma '/no/such/file' "$T_PID"
+	[ "$(jq -s '[.[] | select(.type == "run")] | length' <<<"$output")" = 0 ]
+}

@@ -1,7 +1,7 @@
 # Shared by every tests/*.bats file. The suite runs as root inside the VM
 # (tests/vm/run), with ptscope.ko loaded by the runner.
 
-REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PTSCOPE=${PTSCOPE:-$REPO/userspace/ptscope}
 PROGS=$REPO/tests/progs
 MODULE=${PTSCOPE_MODULE:-$REPO/ptscope.ko}
