@@ -51,8 +51,32 @@ void ps_print_outcome(const struct ps_walk *w, const struct ps_opts *o)
 		printf("  %sPROT_NONE:%s mapped to a frame, but every access faults (PROT_NONE or NUMA hinting)\n",
 		       s->yellow, s->reset);
 		break;
+	case PTSCOPE_STATE_SWAP:
+		if (w->has_swap)
+			printf("  %sswapped out:%s to swap area %u, slot 0x%" PRIx64
+			       "; the next access is a major fault that reads it back\n",
+			       s->yellow, s->reset, w->swap_type, w->swap_offset);
+		else
+			printf("  %sswapped out%s\n", s->yellow, s->reset);
+		break;
+	case PTSCOPE_STATE_MIGRATION:
+		printf("  %sbeing migrated:%s the %s holds a migration entry; an access waits for it\n",
+		       s->yellow, s->reset, at);
+		break;
+	case PTSCOPE_STATE_HWPOISON:
+		printf("  %spoisoned:%s the frame failed (memory failure); an access raises SIGBUS\n",
+		       s->red, s->reset);
+		break;
+	case PTSCOPE_STATE_MARKER:
+		printf("  %smarker:%s the %s holds a PTE marker (userfaultfd write-protect, poison or guard)\n",
+		       s->yellow, s->reset, at);
+		break;
+	case PTSCOPE_STATE_DEVICE:
+		printf("  %sdevice memory:%s the page lives in device-private memory\n",
+		       s->yellow, s->reset);
+		break;
 	case PTSCOPE_STATE_NONPRESENT:
-		printf("  %snot present:%s the %s holds a non-present entry (swapped out, migrating, or a marker)\n",
+		printf("  %snot present:%s the %s holds a non-present entry this kernel's helpers do not name\n",
 		       s->yellow, s->reset, at);
 		break;
 	case PTSCOPE_STATE_BAD:

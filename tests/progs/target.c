@@ -136,6 +136,34 @@ static void protnone(void)
 	say("protnone", p);
 }
 
+/*
+ * Written pages pushed out to swap with MADV_PAGEOUT (5.4+), if the machine
+ * has swap; tests/vm/run --swap gives it zram.
+ */
+static void swapped(void)
+{
+	char *p = map(64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[256];
+	int areas = -1;	/* the header line */
+	size_t i;
+
+	while (f && fgets(line, sizeof(line), f))
+		areas++;
+	if (f)
+		fclose(f);
+	if (areas <= 0)
+		return fail("swapped", "no swap area (tests/vm/run --swap SIZE)");
+	if (!p)
+		return fail("swapped", strerror(errno));
+	madvise(p, 64 * PAGE, MADV_NOHUGEPAGE);
+	for (i = 0; i < 64; i++)
+		memset(p + i * PAGE, (int)i + 1, PAGE);
+	if (madvise(p, 64 * PAGE, 21 /* MADV_PAGEOUT */))
+		return fail("swapped", strerror(errno));
+	say("swapped", p);
+}
+
 static void unmapped(void)
 {
 	char *p = map(PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
@@ -223,6 +251,7 @@ int main(int argc, char **argv)
 		hugetlb("huge1g", 1024 * MB, MAP_HUGE_1GB);
 	untouched();
 	protnone();
+	swapped();
 	unmapped();
 	if (big_mb)
 		big(big_mb);
