@@ -6,18 +6,7 @@
 load helpers
 
 setup_file() {
-	require_module
-	install_bins
-	start_target T
-	export T_PID T_OUT
-}
-
-teardown_file() {
-	stop_targets
-}
-
-teardown() {
-	check_dmesg
+	target_suite
 }
 
 # walk_json NAME: sets VA and JSON for the target's mapping NAME.

@@ -15,14 +15,6 @@ setup_file() {
 	export ROOT_PID ROOT_OUT MINE_PID MINE_OUT SEALED_PID SEALED_OUT
 }
 
-teardown_file() {
-	stop_targets
-}
-
-teardown() {
-	check_dmesg
-}
-
 # as_nobody ARGS...: ptscope as uid/gid 65534, no capabilities.
 as_nobody() {
 	run timeout 60 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \

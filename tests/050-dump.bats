@@ -5,18 +5,7 @@
 load helpers
 
 setup_file() {
-	require_module
-	install_bins
-	start_target T --no-1g
-	export T_PID T_OUT
-}
-
-teardown_file() {
-	stop_targets
-}
-
-teardown() {
-	check_dmesg
+	target_suite --no-1g
 }
 
 # jq cannot read hex; user addresses and frames fit a double exactly.

@@ -7,18 +7,7 @@
 load helpers
 
 setup_file() {
-	require_module
-	install_bins
-	start_target T
-	export T_PID T_OUT
-}
-
-teardown_file() {
-	stop_targets
-}
-
-teardown() {
-	check_dmesg
+	target_suite
 }
 
 # The VMA ranges as /proc/PID/maps prints them. [vsyscall] is left out: it

@@ -61,6 +61,25 @@ start_target() {
 	echo "$pid" >>"$BATS_FILE_TMPDIR/pids"
 }
 
+# The fixture most files share: the module loaded, the binaries installed
+# and a target process T started with ARGS. A file that needs more defines
+# its own setup_file.
+target_suite() {
+	require_module
+	install_bins
+	start_target T "$@"
+	export T_PID T_OUT
+}
+
+# Defaults every file gets by loading this one; a file may redefine them.
+teardown_file() {
+	stop_targets
+}
+
+teardown() {
+	check_dmesg
+}
+
 stop_targets() {
 	[ -f "$BATS_FILE_TMPDIR/pids" ] || return 0
 	xargs -r kill -9 <"$BATS_FILE_TMPDIR/pids" 2>/dev/null || true

@@ -5,6 +5,11 @@
 
 load ../helpers
 
+# Not the VM: this machine's kernel log is not ours to judge.
+teardown() {
+	:
+}
+
 @test "the map of a live process renders in headless Chromium as a picture, not a blank page" {
 	local png=$BATS_TEST_TMPDIR/map.png present empty
 	command -v chromium >/dev/null || skip "chromium is not installed (scripts/deps installs it)"
