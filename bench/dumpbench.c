@@ -72,26 +72,29 @@
 #define PM_SWAP		(1ULL << 62)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 
+static void vsay(const char *fmt, va_list ap)
+{
+	fputs("dumpbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ps_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("dumpbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("dumpbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 

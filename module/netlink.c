@@ -67,6 +67,14 @@ static int refused(struct netlink_callback *cb, const struct refusal *r)
 	return r->err;
 }
 
+/* One message of a multi-part dump reply, to the requester. */
+static void *put_dump_header(struct sk_buff *skb, struct netlink_callback *cb,
+			     u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &ptscope_family, NLM_F_MULTI, cmd);
+}
+
 struct walk_dump {
 	struct ptscope_target target;
 	char *path;		/* PATH_MAX bytes for VMA names */
@@ -218,8 +226,7 @@ static int walk_one(struct sk_buff *skb, struct netlink_callback *cb,
 		w.root_phys = __pa(ptscope_user_pgdp(mm->pgd));
 	}
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_WALK);
+	hdr = put_dump_header(skb, cb, PTSCOPE_CMD_WALK);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (put_walk(skb, &st->target, &w, vma ? &v : NULL)) {
@@ -377,8 +384,7 @@ static int dump_put_stats(struct sk_buff *skb, struct netlink_callback *cb,
 	unsigned int i;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_DUMP);
+	hdr = put_dump_header(skb, cb, PTSCOPE_CMD_DUMP);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, PTSCOPE_A_PID, st->target.pid) ||
@@ -418,8 +424,7 @@ static int dump_put_runs(struct sk_buff *skb, struct netlink_callback *cb,
 	const struct ptscope_dump_walk *w = &st->walk;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &ptscope_family, NLM_F_MULTI, PTSCOPE_CMD_DUMP);
+	hdr = put_dump_header(skb, cb, PTSCOPE_CMD_DUMP);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, PTSCOPE_A_PID, st->target.pid) ||

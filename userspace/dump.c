@@ -34,7 +34,6 @@ struct dump_ctx {
 	bool have_vma;
 	struct ptscope_run cur;		/* pending; pages 0: none */
 	bool hidden;
-	int pid;
 	bool got_stats;
 };
 
@@ -238,7 +237,6 @@ int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,
 	if (!c)
 		return -ENOMEM;
 	c->cb = cb;
-	c->pid = pid;
 	err = request(nl, c, pid, o);
 	free(c);
 	return err;
