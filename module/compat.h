@@ -79,6 +79,74 @@ static inline void ptscope_extack_copy(struct netlink_ext_ack *dst,
 	dst->bad_attr = src->bad_attr;
 }
 
+/*
+ * Non-present leaf entries. Up to 6.18 the swapops helpers read them as
+ * swp_entry_t; 6.19 renamed the type softleaf_t and the tests softleaf_*.
+ * Either way the layout (x86 inverts swap offsets against L1TF) is the
+ * kernel's business, never ours.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 19, 0)
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+typedef swp_entry_t ptscope_softleaf_t;
+#define ptscope_softleaf_from_pte(pte)	pte_to_swp_entry(pte)
+#define ptscope_sl_is_swap(e)		(!non_swap_entry(e))
+#define ptscope_sl_is_migration(e)	is_migration_entry(e)
+#define ptscope_sl_is_migration_write(e) is_writable_migration_entry(e)
+#define ptscope_sl_is_migration_excl(e)	is_readable_exclusive_migration_entry(e)
+#define ptscope_sl_is_device_private(e)	is_device_private_entry(e)
+#define ptscope_sl_is_device_write(e)	is_writable_device_private_entry(e)
+#define ptscope_sl_is_device_exclusive(e) is_device_exclusive_entry(e)
+#define ptscope_sl_is_hwpoison(e)	is_hwpoison_entry(e)
+#define ptscope_sl_is_marker(e)		is_pte_marker_entry(e)
+#define ptscope_sl_marker(e)		pte_marker_get(e)
+#define ptscope_sl_pfn(e)		swp_offset_pfn(e)
+#define ptscope_sl_type(e)		swp_type(e)
+#define ptscope_sl_offset(e)		swp_offset(e)
+#define ptscope_sl_from_radix(x)	radix_to_swp_entry(x)
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/* 5.19-6.1: a failed swap-in left an entry of its own type, not a marker. */
+#define ptscope_sl_is_swapin_error(e)	is_swapin_error_entry(e)
+#else
+#define ptscope_sl_is_swapin_error(e)	false
+#endif
+#else
+#include <linux/leafops.h>
+
+typedef softleaf_t ptscope_softleaf_t;
+#define ptscope_softleaf_from_pte(pte)	softleaf_from_pte(pte)
+#define ptscope_sl_is_swap(e)		softleaf_is_swap(e)
+#define ptscope_sl_is_migration(e)	softleaf_is_migration(e)
+#define ptscope_sl_is_migration_write(e) softleaf_is_migration_write(e)
+#define ptscope_sl_is_migration_excl(e)	softleaf_is_migration_read_exclusive(e)
+#define ptscope_sl_is_device_private(e)	softleaf_is_device_private(e)
+#define ptscope_sl_is_device_write(e)	softleaf_is_device_private_write(e)
+#define ptscope_sl_is_device_exclusive(e) softleaf_is_device_exclusive(e)
+#define ptscope_sl_is_hwpoison(e)	softleaf_is_hwpoison(e)
+#define ptscope_sl_is_marker(e)		softleaf_is_marker(e)
+#define ptscope_sl_marker(e)		softleaf_to_marker(e)
+#define ptscope_sl_pfn(e)		softleaf_to_pfn(e)
+#define ptscope_sl_type(e)		swp_type(e)
+#define ptscope_sl_offset(e)		swp_offset(e)
+#define ptscope_sl_from_radix(x)	radix_to_swp_entry(x)
+#define ptscope_sl_is_swapin_error(e)	false
+#endif
+
+/* What a marker says; names came and went (see kernel-compat notes). */
+#ifdef PTE_MARKER_POISONED		/* 6.6 */
+#define PTSCOPE_PTE_MARKER_POISONED	PTE_MARKER_POISONED
+#elif defined(PTE_MARKER_SWAPIN_ERROR)	/* 6.2 */
+#define PTSCOPE_PTE_MARKER_POISONED	PTE_MARKER_SWAPIN_ERROR
+#else
+#define PTSCOPE_PTE_MARKER_POISONED	0
+#endif
+#ifdef PTE_MARKER_GUARD			/* 6.13 */
+#define PTSCOPE_PTE_MARKER_GUARD	PTE_MARKER_GUARD
+#else
+#define PTSCOPE_PTE_MARKER_GUARD	0
+#endif
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
 #define PTSCOPE_GENL_RESV_START_OP	.resv_start_op = __PTSCOPE_CMD_MAX,
 #else

@@ -14,6 +14,7 @@
  * client joins runs that continue each other.
  */
 
+#include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -26,6 +27,7 @@ struct walker {
 	struct ptscope_dump_walk *w;
 	struct vm_area_struct *vma;
 	unsigned long stop;		/* first address not taken */
+	bool shmem;			/* swapped pages hide in the object */
 };
 
 static bool continues(const struct ptscope_run *r, unsigned long addr,
@@ -36,6 +38,7 @@ static bool continues(const struct ptscope_run *r, unsigned long addr,
 	if (!r->pages || r->state != n->state ||
 	    r->page_shift != n->page_shift || r->level != n->level ||
 	    r->swap_type != n->swap_type || r->bits != n->bits ||
+	    r->flags != n->flags ||
 	    r->start + ((u64)r->pages << r->page_shift) != addr ||
 	    (u64)r->pages + n->pages > U32_MAX)
 		return false;
@@ -112,8 +115,8 @@ static int add(struct walker *k, const struct ptscope_run *n)
 }
 
 /* [addr, end) has no tables or entries below the level we are at. */
-static int hole(struct walker *k, unsigned long addr, unsigned long end,
-		u8 state)
+static int plain_hole(struct walker *k, unsigned long addr, unsigned long end,
+		      u8 state)
 {
 	struct ptscope_run n = {
 		.state = state, .page_shift = PAGE_SHIFT,
@@ -144,6 +147,44 @@ static int hole(struct walker *k, unsigned long addr, unsigned long end,
 	return 0;
 }
 
+/* In a shmem VMA an empty entry may stand for a page swapped out. */
+static int shmem_hole(struct walker *k, unsigned long addr, unsigned long end)
+{
+	struct vm_area_struct *vma = k->vma;
+	pgoff_t index = linear_page_index(vma, addr);
+	pgoff_t last = linear_page_index(vma, end - 1);
+	struct ptscope_leaf leaf;
+
+	while (index <= last && ptscope_shmem_swap(vma, &index, last, &leaf)) {
+		unsigned long va = vma->vm_start +
+				   ((index - vma->vm_pgoff) << PAGE_SHIFT);
+		struct ptscope_run n = {
+			.start = va, .pages = 1, .page_shift = PAGE_SHIFT,
+			.level = PTSCOPE_LEVEL_PTE, .state = leaf.state,
+			.swap_type = leaf.swap_type, .frame = leaf.frame,
+			.bits = leaf.bits, .flags = leaf.flags,
+		};
+
+		if (va > addr && plain_hole(k, addr, va, PTSCOPE_STATE_NONE))
+			return 1;
+		if (add(k, &n)) {
+			k->stop = va;
+			return 1;
+		}
+		addr = va + PAGE_SIZE;
+		index++;
+	}
+	return addr < end ? plain_hole(k, addr, end, PTSCOPE_STATE_NONE) : 0;
+}
+
+static int hole(struct walker *k, unsigned long addr, unsigned long end,
+		u8 state)
+{
+	if (k->shmem && state == PTSCOPE_STATE_NONE)
+		return shmem_hole(k, addr, end);
+	return plain_hole(k, addr, end, state);
+}
+
 static int leaf_at(struct walker *k, unsigned long addr, unsigned int level,
 		   u64 val, u8 kind)
 {
@@ -160,6 +201,7 @@ static int leaf_at(struct walker *k, unsigned long addr, unsigned int level,
 	n.bits = leaf.bits;
 	n.state = leaf.state;
 	n.swap_type = leaf.swap_type;
+	n.flags = leaf.flags;
 	if (add(k, &n)) {
 		k->stop = addr;
 		return 1;
@@ -279,6 +321,11 @@ static int pte_range(struct walker *k, pmd_t pmd, unsigned long addr,
 
 			/* It was empty when read, even if it no longer is. */
 			skip = max(skip, 1UL);
+			if (k->shmem) {
+				ret = shmem_hole(k, addr, addr + (skip << PAGE_SHIFT));
+				if (ret)
+					break;
+			}
 			w->entries += skip - 1;
 			addr += (skip - 1) << PAGE_SHIFT;
 			ptep += skip - 1;
@@ -387,7 +434,10 @@ unsigned long ptscope_dump_range(struct ptscope_dump_walk *w,
 				 struct vm_area_struct *vma,
 				 unsigned long addr, unsigned long end)
 {
-	struct walker k = { .w = w, .vma = vma, .stop = end };
+	struct walker k = {
+		.w = w, .vma = vma, .stop = end,
+		.shmem = !w->count_only && ptscope_vma_shmem(vma),
+	};
 	pgd_t *pgdp = ptscope_user_pgdp(pgd_offset(vma->vm_mm, addr));
 	u64 t0 = ktime_get_ns();
 	unsigned long next;

@@ -5,18 +5,18 @@
  *
  * Non-present leaves are decoded with the kernel's own swapops helpers,
  * which know each architecture's layout (x86 stores swap offsets inverted
- * against L1TF). 6.19 replaced them with the softleaf_* API, not yet here.
+ * against L1TF), named through compat.h, which maps them to 6.19's
+ * softleaf_* API.
  */
 
 #include <linux/hugetlb.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 #include <linux/swap.h>
-#include <linux/swapops.h>
+#include <linux/xarray.h>
 #include "compat.h"
 #include "leaf.h"
-
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-#error "ptscope: 6.19's softleaf API is not supported yet"
-#endif
+#include "swaps.h"
 
 /*
  * hugetlb entries are ptes at whatever level the page size puts them, and
@@ -109,32 +109,115 @@ static u32 pack_bits(u64 val, unsigned int level)
 	return bits;
 }
 
+static u16 marker_flags(unsigned long marker)
+{
+	u16 flags = 0;
+
+	if (marker & PTE_MARKER_UFFD_WP)
+		flags |= PTSCOPE_LEAF_F_UFFD_WP;
+	if (marker & PTSCOPE_PTE_MARKER_POISONED)
+		flags |= PTSCOPE_LEAF_F_POISONED;
+	if (marker & PTSCOPE_PTE_MARKER_GUARD)
+		flags |= PTSCOPE_LEAF_F_GUARD;
+	return flags;
+}
+
+static void decode_swap(ptscope_softleaf_t e, struct ptscope_leaf *leaf)
+{
+	leaf->state = PTSCOPE_STATE_SWAP;
+	leaf->swap_type = ptscope_sl_type(e);
+	leaf->frame = ptscope_sl_offset(e);
+	switch (ptscope_swap_cached(leaf->swap_type, leaf->frame)) {
+	case 1:
+		leaf->flags |= PTSCOPE_LEAF_F_SWAPCACHE;
+		break;
+	case -1:
+		leaf->flags |= PTSCOPE_LEAF_F_SWAPCACHE_UNKNOWN;
+		break;
+	}
+}
+
+/*
+ * Every level is read with the PTE helpers: hugetlb entries are PTEs
+ * whatever their level, and x86 gives PMD swap (THP migration) entries the
+ * PTE's layout (__pmd_to_swp_entry() is __pte_to_swp_entry()).
+ */
 static void decode_nonpresent(u64 val, struct ptscope_leaf *leaf)
 {
-	swp_entry_t e = pte_to_swp_entry(__pte(val));
+	ptscope_softleaf_t e = ptscope_softleaf_from_pte(__pte(val));
 
 	/* Only the flag bits below the type/offset fields are flags. */
 	leaf->bits = val & ((1U << (_PAGE_BIT_PROTNONE + 1)) - 1);
-	if (!non_swap_entry(e)) {
-		leaf->state = PTSCOPE_STATE_SWAP;
-		leaf->swap_type = swp_type(e);
-		leaf->frame = swp_offset(e);
-	} else if (is_migration_entry(e)) {
+	leaf->frame = 0;
+	if (ptscope_sl_is_swap(e)) {
+		decode_swap(e, leaf);
+	} else if (ptscope_sl_is_migration(e)) {
 		leaf->state = PTSCOPE_STATE_MIGRATION;
-		leaf->frame = swp_offset_pfn(e);
-	} else if (is_device_private_entry(e) || is_device_exclusive_entry(e)) {
+		leaf->frame = ptscope_sl_pfn(e);
+		if (ptscope_sl_is_migration_write(e))
+			leaf->flags |= PTSCOPE_LEAF_F_WRITE;
+		else if (ptscope_sl_is_migration_excl(e))
+			leaf->flags |= PTSCOPE_LEAF_F_EXCLUSIVE;
+	} else if (ptscope_sl_is_device_private(e)) {
 		leaf->state = PTSCOPE_STATE_DEVICE;
-		leaf->frame = swp_offset_pfn(e);
-	} else if (is_hwpoison_entry(e)) {
+		leaf->frame = ptscope_sl_pfn(e);
+		if (ptscope_sl_is_device_write(e))
+			leaf->flags |= PTSCOPE_LEAF_F_WRITE;
+	} else if (ptscope_sl_is_device_exclusive(e)) {
+		leaf->state = PTSCOPE_STATE_DEVICE;
+		leaf->frame = ptscope_sl_pfn(e);
+		leaf->flags |= PTSCOPE_LEAF_F_EXCLUSIVE;
+	} else if (ptscope_sl_is_hwpoison(e)) {
 		leaf->state = PTSCOPE_STATE_HWPOISON;
-		leaf->frame = swp_offset_pfn(e);
-	} else if (is_pte_marker_entry(e)) {
+		leaf->frame = ptscope_sl_pfn(e);
+	} else if (ptscope_sl_is_marker(e)) {
 		leaf->state = PTSCOPE_STATE_MARKER;
-		leaf->frame = swp_offset(e);
+		leaf->flags |= marker_flags(ptscope_sl_marker(e));
+	} else if (ptscope_sl_is_swapin_error(e)) {
+		leaf->state = PTSCOPE_STATE_MARKER;
+		leaf->flags |= PTSCOPE_LEAF_F_POISONED;
 	} else {
 		leaf->state = PTSCOPE_STATE_NONPRESENT;
-		leaf->frame = 0;
 	}
+}
+
+/**
+ * ptscope_shmem_swap - the next swapped-out page of a shmem object
+ * @vma: a VMA mapping the object (see ptscope_vma_shmem())
+ * @index: in: first page index to look at; out: the one found
+ * @last: last page index to look at
+ * @leaf: its swap entry, decoded, with PTSCOPE_LEAF_F_SHMEM
+ *
+ * A shmem page that is swapped out leaves the page table empty: its swap
+ * entry is in the object's page cache, where pagemap never looks. Returns
+ * false if none in [@index, @last].
+ */
+bool ptscope_shmem_swap(struct vm_area_struct *vma, pgoff_t *index,
+			pgoff_t last, struct ptscope_leaf *leaf)
+{
+	XA_STATE(xas, &vma->vm_file->f_mapping->i_pages, *index);
+	bool found = false;
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, last) {
+		if (xas_retry(&xas, entry) || !xa_is_value(entry))
+			continue;
+		memset(leaf, 0, sizeof(*leaf));
+		decode_swap(ptscope_sl_from_radix(entry), leaf);
+		leaf->flags |= PTSCOPE_LEAF_F_SHMEM;
+		*index = xas.xa_index;
+		found = true;
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* Does @vma map a shmem object, whose swapped pages only it knows of? */
+bool ptscope_vma_shmem(struct vm_area_struct *vma)
+{
+	return vma->vm_file && shmem_mapping(vma->vm_file->f_mapping);
 }
 
 /**
@@ -143,11 +226,15 @@ static void decode_nonpresent(u64 val, struct ptscope_leaf *leaf)
  * @level: enum ptscope_level it was read at
  * @kind: its kind, PTSCOPE_ENTRY_LEAF or PTSCOPE_ENTRY_NONPRESENT
  * @leaf: the decoded state, frame (or swap offset) and flag bits
+ *
+ * Called under rcu_read_lock(), held since @val was read: see
+ * ptscope_swap_cached().
  */
 void ptscope_leaf_decode(u64 val, unsigned int level, u8 kind,
 			 struct ptscope_leaf *leaf)
 {
 	leaf->swap_type = 0;
+	leaf->flags = 0;
 	if (kind == PTSCOPE_ENTRY_NONPRESENT) {
 		decode_nonpresent(val, leaf);
 		return;

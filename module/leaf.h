@@ -15,6 +15,7 @@ u8 ptscope_pte_kind(pte_t pte);
 struct ptscope_leaf {
 	u64 frame;	/* pfn, swap offset, or migration/poison pfn */
 	u32 bits;	/* packed as struct ptscope_run's bits */
+	u16 flags;	/* PTSCOPE_LEAF_F_* */
 	u8 state;	/* enum ptscope_state */
 	u8 swap_type;
 };
@@ -22,5 +23,8 @@ struct ptscope_leaf {
 void ptscope_leaf_decode(u64 val, unsigned int level, u8 kind,
 			 struct ptscope_leaf *leaf);
 bool ptscope_state_has_pfn(u8 state);
+bool ptscope_vma_shmem(struct vm_area_struct *vma);
+bool ptscope_shmem_swap(struct vm_area_struct *vma, pgoff_t *index,
+			pgoff_t last, struct ptscope_leaf *leaf);
 
 #endif /* _PTSCOPE_LEAF_H */

@@ -9,6 +9,8 @@
 #include "uapi/ptscope.h"
 #include "netlink.h"
 #include "ptscope.h"
+#include "selftest.h"
+#include "swaps.h"
 
 unsigned int ptscope_max_addrs = 1024;
 
@@ -34,8 +36,12 @@ MODULE_PARM_DESC(max_addrs, "Most addresses in one WALK request (1..16384, defau
 
 static int __init ptscope_init(void)
 {
-	int err = ptscope_genl_init();
+	int err = ptscope_selftest();
 
+	if (err)
+		return err;
+	ptscope_swaps_init();
+	err = ptscope_genl_init();
 	if (err)
 		return err;
 	pr_info("version %s loaded\n", PTSCOPE_VERSION);

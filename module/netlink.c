@@ -21,6 +21,7 @@
 #include "dump.h"
 #include "netlink.h"
 #include "ptscope.h"
+#include "swaps.h"
 #include "target.h"
 #include "vma.h"
 #include "walk.h"
@@ -83,6 +84,12 @@ struct walk_dump {
 	unsigned long addrs[];
 };
 
+static u32 features(void)
+{
+	return PTSCOPE_FEAT_SWAP_AREAS |
+	       (ptscope_swap_cache_known() ? PTSCOPE_FEAT_SWAP_CACHE : 0);
+}
+
 static int get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -99,6 +106,7 @@ static int get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, PTSCOPE_A_PAGING_LEVELS, ptscope_paging_levels()) ||
 	    nla_put_u8(msg, PTSCOPE_A_PAGE_SHIFT, PAGE_SHIFT) ||
 	    nla_put_u32(msg, PTSCOPE_A_MAX_ADDRS, READ_ONCE(ptscope_max_addrs)) ||
+	    nla_put_u32(msg, PTSCOPE_A_FEATURES, features()) ||
 	    (!ptscope_frames_visible(skb) &&
 	     nla_put_flag(msg, PTSCOPE_A_FRAMES_HIDDEN)))
 		goto nospace;
@@ -153,8 +161,7 @@ static int put_vma(struct sk_buff *skb, const struct ptscope_vma *v)
 static int put_walk(struct sk_buff *skb, const struct ptscope_target *t,
 		    const struct ptscope_walk *w, const struct ptscope_vma *v)
 {
-	bool mapped = w->state == PTSCOPE_STATE_PRESENT ||
-		      w->state == PTSCOPE_STATE_PROTNONE;
+	bool mapped = ptscope_state_has_pfn(w->state);
 	struct nlattr *levels;
 	unsigned int i;
 
@@ -186,6 +193,9 @@ static int put_walk(struct sk_buff *skb, const struct ptscope_target *t,
 	    (nla_put_u8(skb, PTSCOPE_A_SWAP_TYPE, w->leaf.swap_type) ||
 	     nla_put_u64_64bit(skb, PTSCOPE_A_SWAP_OFFSET, w->leaf.frame,
 			       PTSCOPE_A_PAD)))
+		return -EMSGSIZE;
+	if (w->leaf.flags &&
+	    nla_put_u32(skb, PTSCOPE_A_LEAF_FLAGS, w->leaf.flags))
 		return -EMSGSIZE;
 
 	levels = nla_nest_start(skb, PTSCOPE_A_LEVELS);
@@ -615,6 +625,83 @@ fail:
 	return err;
 }
 
+struct swaps_dump {
+	struct refusal refusal;
+	int nr, next;
+	struct ptscope_swap_area area[MAX_SWAPFILES];
+};
+
+static int swaps_done(struct netlink_callback *cb)
+{
+	struct swaps_dump *st = (struct swaps_dump *)cb->args[0];
+
+	if (st)
+		ptscope_swap_areas_free(st->area, st->nr);
+	kfree(st);
+	return 0;
+}
+
+static int swaps_start(struct netlink_callback *cb)
+{
+	struct netlink_ext_ack ext = {};
+	struct swaps_dump *st;
+	int err;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
+		return -ENOMEM;
+	cb->args[0] = (long)st;
+	err = ptscope_swap_areas(st->area);
+	if (err >= 0) {
+		st->nr = err;
+		return 0;
+	}
+	if (err == -ENOMEM)
+		NL_SET_ERR_MSG(&ext, "out of memory");
+	else
+		NL_SET_ERR_MSG(&ext, "swap areas are named through /proc/swaps, and /proc/swaps in your mount namespace is missing or not procfs's");
+	return refuse(cb, &ext, err, &st->refusal);
+}
+
+static int put_swap_area(struct sk_buff *skb, const struct ptscope_swap_area *a)
+{
+	struct nlattr *nest = nla_nest_start(skb, PTSCOPE_A_SWAP_AREA);
+
+	if (!nest ||
+	    nla_put_u8(skb, PTSCOPE_SWAP_A_TYPE, a->type) ||
+	    (a->path && nla_put_string(skb, PTSCOPE_SWAP_A_PATH, a->path)) ||
+	    nla_put_s32(skb, PTSCOPE_SWAP_A_PRIO, a->prio) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_SWAP_A_SIZE_KIB, a->size_kib,
+			      PTSCOPE_SWAP_A_PAD) ||
+	    nla_put_u32(skb, PTSCOPE_SWAP_A_DEV, a->dev) ||
+	    nla_put_u64_64bit(skb, PTSCOPE_SWAP_A_INO, a->ino,
+			      PTSCOPE_SWAP_A_PAD) ||
+	    (a->is_bdev && nla_put_flag(skb, PTSCOPE_SWAP_A_BDEV)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int swaps_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct swaps_dump *st = (struct swaps_dump *)cb->args[0];
+
+	if (st->refusal.err)
+		return refused(cb, &st->refusal);
+	for (; st->next < st->nr; st->next++) {
+		void *hdr = put_dump_header(skb, cb, PTSCOPE_CMD_SWAP_AREAS);
+
+		if (!hdr)
+			break;
+		if (put_swap_area(skb, &st->area[st->next])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+}
+
 static const struct genl_ops ptscope_ops[] = {
 	{
 		.cmd	= PTSCOPE_CMD_GET_INFO,
@@ -631,6 +718,12 @@ static const struct genl_ops ptscope_ops[] = {
 		.start	= dump_start,
 		.dumpit	= dump_dumpit,
 		.done	= dump_done,
+	},
+	{
+		.cmd	= PTSCOPE_CMD_SWAP_AREAS,
+		.start	= swaps_start,
+		.dumpit	= swaps_dumpit,
+		.done	= swaps_done,
 	},
 };
 

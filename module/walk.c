@@ -21,6 +21,7 @@
  * them and then merged into the level above, named as Linux names them.
  */
 
+#include <linux/pagemap.h>
 #include <linux/log2.h>
 #include "compat.h"
 #include "leaf.h"
@@ -97,7 +98,8 @@ static int stop(struct ptscope_walk *w, unsigned int id, u64 val,
 	default:
 		ptscope_leaf_decode(val, id, kind, &w->leaf);
 		w->state = w->leaf.state;
-		if (kind == PTSCOPE_ENTRY_LEAF) {
+		/* Migration and poison entries name a frame too. */
+		if (ptscope_state_has_pfn(w->state)) {
 			w->page_shift = ptscope_level_shift(id);
 			w->pfn = w->leaf.frame +
 				 ((w->va & ((1UL << w->page_shift) - 1)) >> PAGE_SHIFT);
@@ -240,9 +242,16 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 		rcu_read_unlock();
 	} while (ret == -EAGAIN && ++tries < PTSCOPE_WALK_RETRIES);
 
-	if (!ret)
-		merge_folded(w);
-	return ret;
+	if (ret)
+		return ret;
+	merge_folded(w);
+	if (w->state == PTSCOPE_STATE_NONE && ptscope_vma_shmem(vma)) {
+		pgoff_t index = linear_page_index(vma, va);
+
+		if (ptscope_shmem_swap(vma, &index, index, &w->leaf))
+			w->state = w->leaf.state;
+	}
+	return 0;
 }
 
 /*

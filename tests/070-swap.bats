@@ -59,5 +59,75 @@ setup_file() {
 	read -r type off < <("$PROGS/oracle" --pages "$T_PID" |
 		awk -v va="$va" '$1 == va && $2 == "S" { print $3, $4 }')
 	run_cli 0 walk "$T_PID" "$va"
-	[[ "$output" == *"swapped out: to swap area $type, slot $(printf '0x%x' "$off")"* ]]
+	[[ "$output" == *"swapped out to $(swap_path "$type") at slot $off (swap type $type, offset $(printf '0x%x' "$off"))"* ]]
+}
+
+# The path /proc/swaps gives the area of swap type $1, counted the only way
+# /proc/swaps allows (its Nth line), which is right while no slot is free.
+swap_path() {
+	awk -v n=$(($1 + 2)) 'NR == n { print $1 }' /proc/swaps
+}
+
+@test "the swap area is named: the zram device, its type, dev and inode as stat sees them" {
+	local va
+	addr va "$T_OUT" swapped
+	va=$((va + 2 * 4096))
+	[ "$(oracle "$T_PID" "$va" swapped)" = 1 ] || skip "the kernel kept the page resident"
+	run_cli 0 --json walk "$T_PID" "$va"
+	area=$(jfield "$output" .swap.area)
+	[[ "$area" == /dev/zram* ]]
+	[ "$area" = "$(swap_path "$(jfield "$output" .swap.type)")" ]
+	run_cli 0 --json swaps
+	[ "$(jq -r --arg a "$area" 'select(.area == $a) | "\(.dev) \(.ino)"' <<<"$output")" = \
+	  "$(stat -c '%d %i' "$area")" ]
+	[ "$(jq -r --arg a "$area" 'select(.area == $a) | .size_kib' <<<"$output")" = \
+	  "$(awk -v a="$area" '$1 == a { print $3 }' /proc/swaps)" ]
+}
+
+@test "in_swap_cache: a page another process swapped back in is still in the swap cache, as mincore says" {
+	local out va n cached i want
+	start_target C --prog nonpresent swapcache 16
+	addr va "$C_OUT" swapcache
+	n=$(awk '$1 == "pages" { print $2 }' "$C_OUT")
+	cached=$(awk '$1 == "mincore" { print $2 }' "$C_OUT")
+	[ "${#cached}" = "$n" ]
+	# The child read the first half back in; those at least are cached.
+	[ "${cached:0:$((n / 2))}" = "$(printf '1%.0s' $(seq $((n / 2))))" ]
+	run_cli 0 --json walk "$C_PID" $(for ((i = 0; i < n; i++)); do echo $((va + i * 4096)); done)
+	for ((i = 0; i < n; i++)); do
+		[ "$(jq -r .state <<<"${lines[i]}")" = swap ]
+		want=false
+		[ "${cached:i:1}" = 1 ] && want=true
+		[ "$(jq -r .swap.in_swap_cache <<<"${lines[i]}")" = "$want" ]
+	done
+	run_cli 0 walk "$C_PID" "$va"
+	[[ "$output" == *", still in the swap cache"* ]]
+	[[ "$output" == *"without I/O (a minor fault)"* ]]
+	run_cli 0 --json dump "$C_PID" "$va" "$(printf '0x%x' $((va + n * 4096)))"
+	[ "$(jq -s '[.[] | select(.type == "run" and .swap.in_swap_cache) | .pages] | add' <<<"$output")" = \
+	  "$(tr -cd 1 <<<"$cached" | wc -c)" ]
+}
+
+@test "swapped shmem, which pagemap cannot see: ptscope finds every page smaps counts" {
+	local name va n kb
+	for name in shmem memfd; do
+		start_target S --prog nonpresent "$name" 64
+		addr va "$S_OUT" "$name"
+		n=$(awk '$1 == "pages" { print $2 }' "$S_OUT")
+		kb=$(awk -v va="$(printf '%x' "$va")" '
+			$1 ~ /^[0-9a-f]+-/ { split($1, r, "-"); inside = (r[1] == va) }
+			inside && $1 == "Swap:" { print $2 }' "/proc/$S_PID/smaps")
+		[ "$kb" -gt 0 ] || skip "the kernel kept the shmem pages resident"
+		# pagemap shows an empty entry: nothing says the page is in swap.
+		[ "$(oracle "$S_PID" "$va" swapped)" = 0 ]
+		run_cli 0 --json dump "$S_PID" "$va" "$(printf '0x%x' $((va + n * 4096)))"
+		[ "$(jq -s '[.[] | select(.type == "run" and .state == "swap" and .swap.shmem) | .pages] | add' <<<"$output")" = $((kb / 4)) ]
+		jq -se '[.[] | select(.type == "run" and .state == "swap")][0].swap.area | startswith("/dev/zram")' <<<"$output"
+		run_cli 0 --json walk "$S_PID" $(for ((i = 0; i < n; i++)); do echo $((va + i * 4096)); done)
+		[ "$(jq -s '[.[] | select(.state == "swap" and .swap.shmem)] | length' <<<"$output")" = $((kb / 4)) ]
+		run_cli 0 walk "$S_PID" "$(jq -rs '[.[] | select(.state == "swap")][0].va' <<<"$output")"
+		[[ "$output" == *"kept by the shared memory object"* ]]
+		kill -9 "$S_PID"
+		wait "$S_PID" 2>/dev/null || true
+	done
 }

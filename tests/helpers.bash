@@ -23,7 +23,8 @@ expected_levels() {
 
 install_bins() {
 	mkdir -p "$BIN"
-	install -m 0755 "$PTSCOPE" "$PROGS/target" "$PROGS/oracle" "$PROGS/nlraw" "$BIN/"
+	install -m 0755 "$PTSCOPE" "$PROGS/target" "$PROGS/oracle" "$PROGS/nlraw" \
+		"$PROGS/nonpresent" "$BIN/"
 }
 
 # run_cli STATUS ARGS...: ptscope with a timeout; checks the exit status.
@@ -38,18 +39,23 @@ run_cli() {
 	fi
 }
 
-# start_target NAME [--as USER] [ARGS...]: a tests/progs/target process;
-# sets ${NAME}_PID and ${NAME}_OUT (its "name address" lines).
+# start_target NAME [--as USER] [--prog PROG] [ARGS...]: a tests/progs
+# process (target unless PROG says otherwise) that prints "ready" when set
+# up; sets ${NAME}_PID and ${NAME}_OUT (its "name address" lines).
 start_target() {
-	local name=$1 out pid i
+	local name=$1 out pid i prog=target
 	shift
 	local prefix=()
 	if [ "${1:-}" = --as ]; then
 		prefix=(setpriv --reuid="$2" --regid="$2" --clear-groups)
 		shift 2
 	fi
+	if [ "${1:-}" = --prog ]; then
+		prog=$2
+		shift 2
+	fi
 	out=$BATS_FILE_TMPDIR/$name.out
-	"${prefix[@]}" "$BIN/target" "$@" >"$out" 2>&1 3>&- &
+	"${prefix[@]}" "$BIN/$prog" "$@" >"$out" 2>&1 3>&- &
 	for i in $(seq 600); do
 		grep -q '^ready' "$out" && break
 		sleep 0.1

@@ -41,25 +41,21 @@ static int on_walk(const struct ps_walk *w, void *arg)
 	return 0;
 }
 
-int ps_walk_command(const struct ps_command *cmd, const struct ps_opts *o,
-		    int argc, char **argv, ps_walk_printer print)
+int ps_json_opts(const struct ps_command *cmd, int argc, char **argv,
+		 struct ps_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ps_opts opts = *o;
-	struct run r = { &opts, print, NULL, 0, 0 };
-	struct ps_nl nl;
-	uint64_t *addrs;
-	int c, pid, i, n, err;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			opts.json = true;
+			opts->json = true;
 			break;
 		case 'h':
 			return ps_help(cmd);
@@ -67,6 +63,21 @@ int ps_walk_command(const struct ps_command *cmd, const struct ps_opts *o,
 			return ps_usage(cmd);
 		}
 	}
+	return -1;
+}
+
+int ps_walk_command(const struct ps_command *cmd, const struct ps_opts *o,
+		    int argc, char **argv, ps_walk_printer print)
+{
+	struct ps_opts opts = *o;
+	struct run r = { &opts, print, NULL, 0, 0 };
+	struct ps_nl nl;
+	uint64_t *addrs;
+	int c, pid, i, n, err;
+
+	c = ps_json_opts(cmd, argc, argv, &opts);
+	if (c >= 0)
+		return c;
 	if (argc - optind < 2) {
 		ps_err("%s needs a PID and at least one address", cmd->name);
 		return ps_usage(cmd);

@@ -9,6 +9,12 @@
 typedef void (*ps_walk_printer)(const struct ps_walk *w, const struct ps_opts *o,
 				const char *spec, bool first);
 
+/*
+ * The options of a command that has only --json and --help: -1 to go on,
+ * with optind at the first operand, or the exit code to return.
+ */
+int ps_json_opts(const struct ps_command *cmd, int argc, char **argv,
+		 struct ps_opts *opts);
 int ps_walk_command(const struct ps_command *cmd, const struct ps_opts *o,
 		    int argc, char **argv, ps_walk_printer print);
 

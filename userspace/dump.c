@@ -12,6 +12,7 @@
 #include "dump.h"
 #include "ptscope.h"
 #include "request.h"
+#include "swaps.h"
 
 uint64_t ps_run_flag_entry(const struct ptscope_run *r)
 {
@@ -44,7 +45,7 @@ static bool joins(const struct ptscope_run *a, const struct ptscope_run *b,
 
 	if (!a->pages || a->state != b->state || a->page_shift != b->page_shift ||
 	    a->level != b->level || a->swap_type != b->swap_type ||
-	    a->bits != b->bits || ps_run_end(a) != b->start ||
+	    a->bits != b->bits || a->flags != b->flags || ps_run_end(a) != b->start ||
 	    (uint64_t)a->pages + b->pages > UINT32_MAX)
 		return false;
 	if (b->state == PTSCOPE_STATE_NONE || b->state == PTSCOPE_STATE_BAD ||
@@ -205,6 +206,7 @@ static int request(struct ps_nl *nl, struct dump_ctx *c, int pid,
 	if (err)
 		return err;
 	c->hidden = info.frames_hidden;
+	ps_swaps_begin(nl, info.features);
 	msg = ps_nl_msg(nl, PTSCOPE_CMD_DUMP, NLM_F_DUMP,
 			 o->vma_name ? strlen(o->vma_name) + 64 : 64);
 	if (!msg)
@@ -224,7 +226,7 @@ static int request(struct ps_nl *nl, struct dump_ctx *c, int pid,
 		ps_err("the module ended the dump without its statistics");
 		err = -EPROTO;
 	}
-	return err;
+	return err ? err : ps_swaps_end(nl);
 }
 
 int ps_dump(struct ps_nl *nl, int pid, const struct ps_dump_opts *o,

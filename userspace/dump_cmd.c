@@ -10,6 +10,8 @@
 #include "addr.h"
 #include "dump.h"
 #include "json.h"
+#include "leafdesc.h"
+#include "swaps.h"
 #include "ptscope.h"
 #include "request.h"
 #include "term.h"
@@ -34,7 +36,8 @@ static void run_json(const struct ps_vma *v, const struct ptscope_run *r)
 	const char *flags[PS_X86_MAX_FLAGS];
 	size_t i, n = ps_run_flags(r, flags, PS_X86_MAX_FLAGS);
 	bool pfn = r->state == PTSCOPE_STATE_PRESENT || r->state == PTSCOPE_STATE_PROTNONE ||
-		   r->state == PTSCOPE_STATE_MIGRATION;
+		   r->state == PTSCOPE_STATE_MIGRATION || r->state == PTSCOPE_STATE_HWPOISON ||
+		   r->state == PTSCOPE_STATE_DEVICE;
 	struct ps_json j;
 
 	ps_json_begin(&j, stdout);
@@ -49,14 +52,12 @@ static void run_json(const struct ps_vma *v, const struct ptscope_run *r)
 		ps_json_u64(&j, "pfn", r->frame);
 	else
 		ps_json_null(&j, "pfn");
-	if (r->state == PTSCOPE_STATE_SWAP) {
-		ps_json_obj(&j, "swap");
-		ps_json_u64(&j, "type", r->swap_type);
-		ps_json_hex(&j, "offset", r->frame);
-		ps_json_obj_end(&j);
-	} else {
+	if (r->state == PTSCOPE_STATE_SWAP)
+		ps_swap_json(&j, r->swap_type, r->frame, r->flags,
+			     ps_swaps_lookup(r->swap_type), ps_swaps_cache_known());
+	else
 		ps_json_null(&j, "swap");
-	}
+	ps_leaf_flags_json(&j, r->flags);
 	ps_json_arr(&j, "flags");
 	for (i = 0; i < n; i++)
 		ps_json_str(&j, NULL, flags[i]);
@@ -80,6 +81,18 @@ static int on_vma(const struct ps_vma *v, void *arg)
 	return 0;
 }
 
+/* "swap zram0:0x1a2", or "swap 0:0x1a2" when the area has no name. */
+static void swap_where(char *buf, size_t len, const struct ptscope_run *r)
+{
+	const struct ps_swap_area *a = ps_swaps_lookup(r->swap_type);
+	const char *name = a && a->path[0] ? strrchr(a->path, '/') : NULL;
+
+	if (name)
+		snprintf(buf, len, "swap %.24s:0x%" PRIx64, name + 1, (uint64_t)r->frame);
+	else
+		snprintf(buf, len, "swap %u:0x%" PRIx64, r->swap_type, (uint64_t)r->frame);
+}
+
 static int on_run(const struct ps_vma *v, const struct ptscope_run *r, void *arg)
 {
 	struct dump_print *p = arg;
@@ -98,7 +111,7 @@ static int on_run(const struct ps_vma *v, const struct ptscope_run *r, void *arg
 	ps_fmt_size(size, sizeof(size), ps_run_end(r) - r->start);
 	ps_fmt_size(page, sizeof(page), 1ULL << r->page_shift);
 	if (r->state == PTSCOPE_STATE_SWAP)
-		snprintf(where, sizeof(where), "swap %u:0x%" PRIx64, r->swap_type, (uint64_t)r->frame);
+		swap_where(where, sizeof(where), r);
 	else if (r->frame)
 		snprintf(where, sizeof(where), "pfn 0x%" PRIx64, (uint64_t)r->frame);
 	printf("  %012" PRIx64 "-%012" PRIx64 " %9s  %s%-10s%s %7s  %-22s", (uint64_t)r->start,
@@ -106,6 +119,9 @@ static int on_run(const struct ps_vma *v, const struct ptscope_run *r, void *arg
 	       r->state == PTSCOPE_STATE_PRESENT ? s->green : s->yellow,
 	       ps_state_name(r->state), s->reset, page, where);
 	n = ps_run_flags(r, flags, PS_X86_MAX_FLAGS);
+	for (i = 0; i < n; i++)
+		printf(" %s", flags[i]);
+	n = ps_leaf_flag_names(r->flags, flags, PS_X86_MAX_FLAGS);
 	for (i = 0; i < n; i++)
 		printf(" %s", flags[i]);
 	putchar('\n');

@@ -78,6 +78,12 @@ void ps_json_u64(struct ps_json *j, const char *k, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void ps_json_int(struct ps_json *j, const char *k, int v)
+{
+	key(j, k);
+	fprintf(j->f, "%d", v);
+}
+
 void ps_json_hex(struct ps_json *j, const char *k, uint64_t v)
 {
 	key(j, k);

@@ -22,6 +22,7 @@ void ps_json_obj_end(struct ps_json *j);
 void ps_json_arr(struct ps_json *j, const char *key);	/* "key": [ */
 void ps_json_arr_end(struct ps_json *j);
 void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
+void ps_json_int(struct ps_json *j, const char *key, int v);
 void ps_json_hex(struct ps_json *j, const char *key, uint64_t v);
 void ps_json_str(struct ps_json *j, const char *key, const char *s);
 void ps_json_bool(struct ps_json *j, const char *key, bool v);

@@ -17,6 +17,7 @@ static const struct ps_command *const commands[] = {
 	&ps_cmd_map,
 	&ps_cmd_maps,
 	&ps_cmd_dump,
+	&ps_cmd_swaps,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "cli.h"
 #include "dump.h"
 #include "json.h"
 #include "ptscope.h"
@@ -208,11 +209,6 @@ static int on_stats(const struct ps_dump_stats *st, void *arg)
 
 static int run_maps(const struct ps_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ps_opts opts = *o;
 	struct maps m = { .o = &opts };
 	struct ps_dump_cb cb = { on_vma, on_run, on_stats, &m };
@@ -220,18 +216,9 @@ static int run_maps(const struct ps_opts *o, int argc, char **argv)
 	const struct ps_style *s;
 	int c, pid;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			opts.json = true;
-			break;
-		case 'h':
-			return ps_help(&ps_cmd_maps);
-		default:
-			return ps_usage(&ps_cmd_maps);
-		}
-	}
+	c = ps_json_opts(&ps_cmd_maps, argc, argv, &opts);
+	if (c >= 0)
+		return c;
 	if (argc - optind != 1)
 		return ps_usage(&ps_cmd_maps);
 	if (ps_parse_pid(argv[optind], &pid))

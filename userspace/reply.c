@@ -21,6 +21,19 @@ static struct nla_policy top_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_VMA]			= { .type = NLA_NESTED },
 	[PTSCOPE_A_SWAP_TYPE]		= { .type = NLA_U8 },
 	[PTSCOPE_A_SWAP_OFFSET]		= { .type = NLA_U64 },
+	[PTSCOPE_A_LEAF_FLAGS]		= { .type = NLA_U32 },
+	[PTSCOPE_A_FEATURES]		= { .type = NLA_U32 },
+	[PTSCOPE_A_SWAP_AREA]		= { .type = NLA_NESTED },
+};
+
+static struct nla_policy swap_policy[PTSCOPE_SWAP_A_MAX + 1] = {
+	[PTSCOPE_SWAP_A_TYPE]		= { .type = NLA_U8 },
+	[PTSCOPE_SWAP_A_PATH]		= { .type = NLA_STRING },
+	[PTSCOPE_SWAP_A_PRIO]		= { .type = NLA_U32 },
+	[PTSCOPE_SWAP_A_SIZE_KIB]	= { .type = NLA_U64 },
+	[PTSCOPE_SWAP_A_DEV]		= { .type = NLA_U32 },
+	[PTSCOPE_SWAP_A_INO]		= { .type = NLA_U64 },
+	[PTSCOPE_SWAP_A_BDEV]		= { .type = NLA_FLAG },
 };
 
 static struct nla_policy level_policy[PTSCOPE_LEVEL_A_MAX + 1] = {
@@ -68,6 +81,39 @@ int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why)
 	info->page_shift = nla_get_u8(tb[PTSCOPE_A_PAGE_SHIFT]);
 	info->max_addrs = nla_get_u32(tb[PTSCOPE_A_MAX_ADDRS]);
 	info->frames_hidden = nla_get_flag(tb[PTSCOPE_A_FRAMES_HIDDEN]);
+	if (tb[PTSCOPE_A_FEATURES])
+		info->features = nla_get_u32(tb[PTSCOPE_A_FEATURES]);
+	return 0;
+}
+
+int ps_parse_swap_area(struct nlmsghdr *nlh, struct ps_swap_area *a,
+		       const char **why)
+{
+	struct nlattr *top[PTSCOPE_A_MAX + 1], *tb[PTSCOPE_SWAP_A_MAX + 1];
+
+	memset(a, 0, sizeof(*a));
+	if (parse_top(nlh, top, why))
+		return -1;
+	if (!top[PTSCOPE_A_SWAP_AREA] ||
+	    nla_parse_nested(tb, PTSCOPE_SWAP_A_MAX, top[PTSCOPE_A_SWAP_AREA],
+			     swap_policy)) {
+		*why = "malformed swap area";
+		return -1;
+	}
+	if (!tb[PTSCOPE_SWAP_A_TYPE] || !tb[PTSCOPE_SWAP_A_PRIO] ||
+	    !tb[PTSCOPE_SWAP_A_SIZE_KIB] || !tb[PTSCOPE_SWAP_A_DEV] ||
+	    !tb[PTSCOPE_SWAP_A_INO]) {
+		*why = "incomplete swap area";
+		return -1;
+	}
+	a->type = nla_get_u8(tb[PTSCOPE_SWAP_A_TYPE]);
+	if (tb[PTSCOPE_SWAP_A_PATH])
+		nla_strlcpy(a->path, tb[PTSCOPE_SWAP_A_PATH], sizeof(a->path));
+	a->prio = (int32_t)nla_get_u32(tb[PTSCOPE_SWAP_A_PRIO]);
+	a->size_kib = nla_get_u64(tb[PTSCOPE_SWAP_A_SIZE_KIB]);
+	a->dev = nla_get_u32(tb[PTSCOPE_SWAP_A_DEV]);
+	a->ino = nla_get_u64(tb[PTSCOPE_SWAP_A_INO]);
+	a->bdev = nla_get_flag(tb[PTSCOPE_SWAP_A_BDEV]);
 	return 0;
 }
 
@@ -160,6 +206,8 @@ int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why)
 		w->swap_type = nla_get_u8(tb[PTSCOPE_A_SWAP_TYPE]);
 		w->swap_offset = nla_get_u64(tb[PTSCOPE_A_SWAP_OFFSET]);
 	}
+	if (tb[PTSCOPE_A_LEAF_FLAGS])
+		w->leaf_flags = nla_get_u32(tb[PTSCOPE_A_LEAF_FLAGS]);
 	w->has_root = tb[PTSCOPE_A_ROOT_PHYS];
 	if (w->has_root)
 		w->root_phys = nla_get_u64(tb[PTSCOPE_A_ROOT_PHYS]);

@@ -13,6 +13,7 @@
 struct ps_info {
 	char version[64];
 	unsigned int paging_levels, page_shift, max_addrs;
+	uint32_t features;		/* PTSCOPE_FEAT_* */
 	bool frames_hidden;
 };
 
@@ -45,12 +46,24 @@ struct ps_walk {
 	bool has_swap;
 	unsigned int swap_type;
 	uint64_t swap_offset;
+	uint32_t leaf_flags;		/* PTSCOPE_LEAF_F_* */
+};
+
+struct ps_swap_area {
+	unsigned int type;
+	char path[4096];		/* "" if the kernel could not name it */
+	int prio;
+	uint64_t size_kib, ino;
+	uint32_t dev;
+	bool bdev;
 };
 
 /* 0, or -1 if the message is not a well-formed reply (reason in @why). */
 int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why);
 int ps_parse_vma(struct nlattr *nest, struct ps_vma *v, const char **why);
 int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why);
+int ps_parse_swap_area(struct nlmsghdr *nlh, struct ps_swap_area *a,
+		       const char **why);
 
 const char *ps_state_name(unsigned int state);	/* "present", "none", ... */
 void ps_vma_perms(uint32_t flags, char perms[5]);	/* "rw-p" */

@@ -7,6 +7,7 @@
 #include "../module/uapi/ptscope.h"
 #include "ptscope.h"
 #include "request.h"
+#include "swaps.h"
 
 static int info_reply(struct nl_msg *msg, void *arg)
 {
@@ -83,6 +84,7 @@ int ps_walk_run(struct ps_nl *nl, int pid, const uint64_t *addrs, size_t n,
 	err = ps_get_info(nl, &info);
 	if (err)
 		return err;
+	ps_swaps_begin(nl, info.features);
 	while (done < n) {
 		size_t i, chunk = n - done < info.max_addrs ? n - done : info.max_addrs;
 		struct walk_ctx c = { fn, arg, 0, chunk };
@@ -110,7 +112,7 @@ int ps_walk_run(struct ps_nl *nl, int pid, const uint64_t *addrs, size_t n,
 		}
 		done += chunk;
 	}
-	return 0;
+	return ps_swaps_end(nl);
 }
 
 int ps_parse_pid(const char *s, int *pid)

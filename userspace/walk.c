@@ -9,6 +9,8 @@
 #include "../module/uapi/ptscope.h"
 #include "cli.h"
 #include "json.h"
+#include "leafdesc.h"
+#include "swaps.h"
 #include "term.h"
 #include "walk_text.h"
 #include "x86.h"
@@ -87,14 +89,12 @@ void ps_walk_print_json(const struct ps_walk *w)
 	} else {
 		ps_json_null(&j, "vma");
 	}
-	if (w->has_swap) {
-		ps_json_obj(&j, "swap");
-		ps_json_u64(&j, "type", w->swap_type);
-		ps_json_hex(&j, "offset", w->swap_offset);
-		ps_json_obj_end(&j);
-	} else {
+	if (w->has_swap)
+		ps_swap_json(&j, w->swap_type, w->swap_offset, w->leaf_flags,
+			     ps_swaps_lookup(w->swap_type), ps_swaps_cache_known());
+	else
 		ps_json_null(&j, "swap");
-	}
+	ps_leaf_flags_json(&j, w->leaf_flags);
 	ps_json_end(&j);
 }
 

@@ -20,7 +20,8 @@
  * PTSCOPE_CMD_GET_INFO (doit)
  *   request:  nothing
  *   reply:    PTSCOPE_A_VERSION, PTSCOPE_A_PAGING_LEVELS, PTSCOPE_A_PAGE_SHIFT,
- *             PTSCOPE_A_MAX_ADDRS, PTSCOPE_A_FRAMES_HIDDEN (flag, if so)
+ *             PTSCOPE_A_MAX_ADDRS, PTSCOPE_A_FRAMES_HIDDEN (flag, if so),
+ *             PTSCOPE_A_FEATURES
  *
  * PTSCOPE_CMD_WALK (dump: NLM_F_DUMP is required)
  *   request:  PTSCOPE_A_PID      u32, in the caller's pid namespace
@@ -40,6 +41,7 @@
  *                                address of VA itself (privileged, present),
  *             PTSCOPE_A_ROOT_PHYS   physical address of the top table (privileged),
  *             PTSCOPE_A_SWAP_TYPE, PTSCOPE_A_SWAP_OFFSET  when swapped out,
+ *             PTSCOPE_A_LEAF_FLAGS  PTSCOPE_LEAF_F_*, when there are any,
  *             PTSCOPE_A_FRAMES_HIDDEN  flag, when frames are withheld,
  *             PTSCOPE_A_VMA      nest of PTSCOPE_VMA_A_*, absent when no VMA
  *                                contains VA (state PTSCOPE_STATE_NO_VMA).
@@ -65,6 +67,18 @@
  *   The mmap lock is taken per reply skb; between them the process may
  *   change, and each run is true as of the moment it was read.
  *
+ * PTSCOPE_CMD_SWAP_AREAS (dump)
+ *   request:  nothing
+ *   reply:    one message per active swap area, in type order, each with a
+ *             PTSCOPE_A_SWAP_AREA nest. A swap entry's type names its area:
+ *             /proc/swaps cannot, as it skips free slots. Resolved when asked;
+ *             a type is only reused once swapoff has taken every entry of
+ *             that type out of every page table and shmem object, so a
+ *             client that asks before and after a walk and gets the same
+ *             area (same dev and ino) for a type has that walk's answer.
+ *             Paths are in the caller's mount namespace, whose /proc/swaps
+ *             must be procfs's. The same facts as /proc/swaps: no privilege.
+ *
  * 64-bit values are NLA_U64 padded with PTSCOPE_A_PAD.
  */
 #ifndef _UAPI_PTSCOPE_H
@@ -80,6 +94,7 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_GET_INFO,
 	PTSCOPE_CMD_WALK,
 	PTSCOPE_CMD_DUMP,
+	PTSCOPE_CMD_SWAP_AREAS,
 
 	__PTSCOPE_CMD_MAX
 };
@@ -111,6 +126,9 @@ enum ptscope_attr {
 	PTSCOPE_A_STATS,		/* nest: PTSCOPE_STATS_A_* */
 	PTSCOPE_A_SWAP_TYPE,		/* u8: swap area index of a swapped page */
 	PTSCOPE_A_SWAP_OFFSET,		/* u64: slot in that area */
+	PTSCOPE_A_LEAF_FLAGS,		/* u32: PTSCOPE_LEAF_F_* */
+	PTSCOPE_A_FEATURES,		/* u32: PTSCOPE_FEAT_* */
+	PTSCOPE_A_SWAP_AREA,		/* nest: PTSCOPE_SWAP_A_* */
 
 	__PTSCOPE_A_MAX
 };
@@ -147,6 +165,22 @@ enum ptscope_vma_attr {
 };
 #define PTSCOPE_VMA_A_MAX (__PTSCOPE_VMA_A_MAX - 1)
 
+/* An active swap area (PTSCOPE_CMD_SWAP_AREAS). */
+enum ptscope_swap_attr {
+	PTSCOPE_SWAP_A_UNSPEC,
+	PTSCOPE_SWAP_A_PAD,
+	PTSCOPE_SWAP_A_TYPE,		/* u8: the type swap entries carry */
+	PTSCOPE_SWAP_A_PATH,		/* string: as /proc/swaps names it */
+	PTSCOPE_SWAP_A_PRIO,		/* s32 */
+	PTSCOPE_SWAP_A_SIZE_KIB,	/* u64 */
+	PTSCOPE_SWAP_A_DEV,		/* u32: st_dev of PATH (new_encode_dev) */
+	PTSCOPE_SWAP_A_INO,		/* u64: st_ino of PATH */
+	PTSCOPE_SWAP_A_BDEV,		/* flag: a block device, not a file */
+
+	__PTSCOPE_SWAP_A_MAX
+};
+#define PTSCOPE_SWAP_A_MAX (__PTSCOPE_SWAP_A_MAX - 1)
+
 /* Walk accounting, in the last message of a dump. */
 enum ptscope_stats_attr {
 	PTSCOPE_STATS_A_UNSPEC,
@@ -161,6 +195,28 @@ enum ptscope_stats_attr {
 	__PTSCOPE_STATS_A_MAX
 };
 #define PTSCOPE_STATS_A_MAX (__PTSCOPE_STATS_A_MAX - 1)
+
+/* What this module can tell on this kernel (GET_INFO). */
+#define PTSCOPE_FEAT_SWAP_AREAS	(1U << 0)	/* PTSCOPE_CMD_SWAP_AREAS exists */
+#define PTSCOPE_FEAT_SWAP_CACHE	(1U << 1)	/* PTSCOPE_LEAF_F_SWAPCACHE is known */
+
+/*
+ * What a non-present leaf says beyond its state. For SWAP: SWAPCACHE, the
+ * data is still in the swap cache (a swap-in costs no I/O); SHMEM, the
+ * entry is held by the shared memory object (shmem, tmpfs, MAP_SHARED
+ * anonymous), whose page-table entry is empty. For MIGRATION: WRITE or
+ * EXCLUSIVE (read-exclusive) access is restored afterwards, else read.
+ * For DEVICE: WRITE for a writable device-private page, EXCLUSIVE for
+ * device-exclusive access. For MARKER: which marks it carries.
+ */
+#define PTSCOPE_LEAF_F_SWAPCACHE	(1U << 0)
+#define PTSCOPE_LEAF_F_SHMEM		(1U << 1)
+#define PTSCOPE_LEAF_F_WRITE		(1U << 2)
+#define PTSCOPE_LEAF_F_EXCLUSIVE	(1U << 3)
+#define PTSCOPE_LEAF_F_UFFD_WP		(1U << 4)
+#define PTSCOPE_LEAF_F_POISONED		(1U << 5)	/* e.g. swap-in I/O error */
+#define PTSCOPE_LEAF_F_GUARD		(1U << 6)	/* MADV_GUARD_INSTALL */
+#define PTSCOPE_LEAF_F_SWAPCACHE_UNKNOWN (1U << 7)	/* this kernel cannot tell */
 
 #define PTSCOPE_DUMP_F_HOLES	(1U << 0)	/* also runs of never-populated pages */
 #define PTSCOPE_DUMP_F_COUNT	(1U << 1)	/* walk and count only: no runs */
@@ -186,7 +242,8 @@ struct ptscope_run {
 	__u8 page_shift;
 	__u8 level;		/* enum ptscope_level of the leaf */
 	__u8 swap_type;
-	__u32 reserved;
+	__u16 flags;		/* PTSCOPE_LEAF_F_* */
+	__u16 reserved;
 };
 
 /* Level names follow Linux: with 4-level paging p4d is folded into pgd. */

@@ -153,9 +153,10 @@ int main(int argc, char **argv)
 		}
 		smaps(pid, va, &kps, &ahp, &htlb);
 		printf("0x%" PRIx64 " present=%d swapped=%d pfn=%" PRIu64
-		       " kernel_page_kb=%lu anon_huge_kb=%lu hugetlb_kb=%lu\n",
+		       " uffd_wp=%d kernel_page_kb=%lu anon_huge_kb=%lu hugetlb_kb=%lu\n",
 		       va, (int)(e >> 63), (int)((e >> 62) & 1),
-		       (uint64_t)((e >> 63) ? e & ((1ULL << 55) - 1) : 0), kps, ahp, htlb);
+		       (uint64_t)((e >> 63) ? e & ((1ULL << 55) - 1) : 0),
+		       (int)((e >> 57) & 1), kps, ahp, htlb);
 	}
 	return 0;
 }
