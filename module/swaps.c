@@ -181,8 +181,7 @@ static struct address_space *swap_cache_of(swp_entry_t entry)
  * Returns 1 or 0, or -1 when it cannot be told: an area not seen yet (one
  * swapped on since /proc/swaps was last read) or a kernel whose swap cache
  * is out of reach (see swap_cache_of()). The swap map's SWAP_HAS_CACHE bit
- * is no answer: slots keep it while a batch of them waits in a per-CPU
- * slot cache, with no page behind them.
+ * is no answer: it was seen set for slots with no page in the cache.
  *
  * The caller holds rcu_read_lock() since it read the entry from a page
  * table or shmem object. That keeps the area's swap cache: swapoff first
