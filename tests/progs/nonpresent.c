@@ -5,7 +5,7 @@
  * markers, a hardware-poisoned page, PROT_NONE pages. One scenario per run:
  *
  *   nonpresent shmem|memfd|swapcache [PAGES]
- *   nonpresent uffdwp|hwpoison|protnone
+ *   nonpresent uffdwp|hwpoison|protnone|migrate
  *
  * It prints "NAME 0xADDRESS" and facts the tests compare against, then
  * "pid PID" and "ready", then sleeps until killed. A scenario the machine
@@ -369,10 +369,55 @@ static void protnone(void)
 	say("protnone", p);
 }
 
+#define MIGRATE_PAGES	512		/* 2 MiB: a THP where the kernel gives one */
+
+static long move(char *p, int node)
+{
+	void *pages[MIGRATE_PAGES];
+	int nodes[MIGRATE_PAGES], status[MIGRATE_PAGES];
+	size_t i;
+
+	for (i = 0; i < MIGRATE_PAGES; i++) {
+		pages[i] = p + i * PAGE;
+		nodes[i] = node;
+	}
+	return syscall(SYS_move_pages, 0, MIGRATE_PAGES, pages, nodes, status,
+		       2 /* MPOL_MF_MOVE */);
+}
+
+/*
+ * Pages migrating back and forth between nodes 0 and 1, for ever: while
+ * one is copied its entries are migration entries, and a walker that
+ * looks often enough sees one. Returns only if it cannot start.
+ */
+static void migrate(void)
+{
+	size_t len = MIGRATE_PAGES * PAGE;
+	char *raw, *p;
+	size_t i;
+	int node;
+
+	if (access("/sys/devices/system/node/node1", F_OK))
+		return fail("migrate", "needs two NUMA nodes (tests/vm/run --numa 2)");
+	raw = map(2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	if (!raw)
+		return fail("migrate", err("mmap"));
+	p = (char *)(((uintptr_t)raw + len - 1) & ~(uintptr_t)(len - 1));
+	madvise(p, len, MADV_HUGEPAGE);
+	for (i = 0; i < MIGRATE_PAGES; i++)
+		p[i * PAGE] = (char)i;
+	if (move(p, 1))
+		return fail("migrate", err("move_pages"));
+	say("migrate", p);
+	printf("pid %d\nready\n", getpid());
+	for (node = 0;; node ^= 1)
+		move(p, node);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: nonpresent shmem|memfd|swapcache [PAGES]\n"
-			"       nonpresent uffdwp|hwpoison|protnone\n");
+			"       nonpresent uffdwp|hwpoison|protnone|migrate\n");
 	exit(2);
 }
 
@@ -403,6 +448,8 @@ int main(int argc, char **argv)
 		hwpoison();
 	else if (!strcmp(mode, "protnone"))
 		protnone();
+	else if (!strcmp(mode, "migrate"))
+		migrate();
 	else
 		usage();
 	printf("pid %d\nready\n", getpid());
