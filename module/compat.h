@@ -102,9 +102,6 @@ typedef swp_entry_t ptscope_softleaf_t;
 #define ptscope_sl_is_marker(e)		is_pte_marker_entry(e)
 #define ptscope_sl_marker(e)		pte_marker_get(e)
 #define ptscope_sl_pfn(e)		swp_offset_pfn(e)
-#define ptscope_sl_type(e)		swp_type(e)
-#define ptscope_sl_offset(e)		swp_offset(e)
-#define ptscope_sl_from_radix(x)	radix_to_swp_entry(x)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 /* 5.19-6.1: a failed swap-in left an entry of its own type, not a marker. */
 #define ptscope_sl_is_swapin_error(e)	is_swapin_error_entry(e)
@@ -127,11 +124,12 @@ typedef softleaf_t ptscope_softleaf_t;
 #define ptscope_sl_is_marker(e)		softleaf_is_marker(e)
 #define ptscope_sl_marker(e)		softleaf_to_marker(e)
 #define ptscope_sl_pfn(e)		softleaf_to_pfn(e)
+#define ptscope_sl_is_swapin_error(e)	false
+#endif
+/* softleaf_t is swp_entry_t by another name: the same accessors serve. */
 #define ptscope_sl_type(e)		swp_type(e)
 #define ptscope_sl_offset(e)		swp_offset(e)
 #define ptscope_sl_from_radix(x)	radix_to_swp_entry(x)
-#define ptscope_sl_is_swapin_error(e)	false
-#endif
 
 /* What a marker says; names came and went (see kernel-compat notes). */
 #ifdef PTE_MARKER_POISONED		/* 6.6 */

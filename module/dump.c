@@ -147,6 +147,21 @@ static int plain_hole(struct walker *k, unsigned long addr, unsigned long end,
 	return 0;
 }
 
+/* The one-page run of a leaf at @level holding @addr. */
+static struct ptscope_run leaf_run(const struct ptscope_leaf *leaf,
+				   unsigned long addr, unsigned int level)
+{
+	unsigned int shift = ptscope_level_shift(level);
+
+	return (struct ptscope_run) {
+		/* Whole pages, even if the range starts inside one. */
+		.start = addr & ~((1UL << shift) - 1),
+		.frame = leaf->frame, .pages = 1, .bits = leaf->bits,
+		.state = leaf->state, .page_shift = shift, .level = level,
+		.swap_type = leaf->swap_type, .flags = leaf->flags,
+	};
+}
+
 /* In a shmem VMA an empty entry may stand for a page swapped out. */
 static int shmem_hole(struct walker *k, unsigned long addr, unsigned long end)
 {
@@ -158,12 +173,7 @@ static int shmem_hole(struct walker *k, unsigned long addr, unsigned long end)
 	while (index <= last && ptscope_shmem_swap(vma, &index, last, &leaf)) {
 		unsigned long va = vma->vm_start +
 				   ((index - vma->vm_pgoff) << PAGE_SHIFT);
-		struct ptscope_run n = {
-			.start = va, .pages = 1, .page_shift = PAGE_SHIFT,
-			.level = PTSCOPE_LEVEL_PTE, .state = leaf.state,
-			.swap_type = leaf.swap_type, .frame = leaf.frame,
-			.bits = leaf.bits, .flags = leaf.flags,
-		};
+		struct ptscope_run n = leaf_run(&leaf, va, PTSCOPE_LEVEL_PTE);
 
 		if (va > addr && plain_hole(k, addr, va, PTSCOPE_STATE_NONE))
 			return 1;
@@ -188,20 +198,11 @@ static int hole(struct walker *k, unsigned long addr, unsigned long end,
 static int leaf_at(struct walker *k, unsigned long addr, unsigned int level,
 		   u64 val, u8 kind)
 {
-	unsigned int shift = ptscope_level_shift(level);
 	struct ptscope_leaf leaf;
-	struct ptscope_run n = {
-		.pages = 1, .page_shift = shift, .level = level,
-	};
+	struct ptscope_run n;
 
 	ptscope_leaf_decode(val, level, kind, &leaf);
-	/* A run is made of whole pages, even if the range starts inside one. */
-	n.start = addr & ~((1UL << shift) - 1);
-	n.frame = leaf.frame;
-	n.bits = leaf.bits;
-	n.state = leaf.state;
-	n.swap_type = leaf.swap_type;
-	n.flags = leaf.flags;
+	n = leaf_run(&leaf, addr, level);
 	if (add(k, &n)) {
 		k->stop = addr;
 		return 1;

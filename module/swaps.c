@@ -34,15 +34,11 @@
 #include <linux/xarray.h>
 #include "swaps.h"
 
+/* 6.18 replaced the swap cache's address spaces with a swap table. */
+#define SWAP_CACHE_REACHABLE	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0))
+
 /* Written as areas are met, read under RCU by ptscope_swap_cached(). */
 static struct swap_info_struct *seen_si[MAX_SWAPFILES];
-
-struct noted_area {
-	struct path path;
-	unsigned int pages;
-	s16 prio;
-	u8 type;
-};
 
 /* procfs's own swaps, at the root of a proc mount? */
 static bool is_proc_swaps(struct file *file)
@@ -54,26 +50,39 @@ static bool is_proc_swaps(struct file *file)
 	       !strcmp(d->d_name.name, "swaps");
 }
 
-/* Note one area; the iterator holds swapon_mutex, which swapoff needs. */
-static void note(struct swap_info_struct *si, struct noted_area *a,
-		 unsigned int *nr)
+/*
+ * One area, described while the iterator holds swapon_mutex: swapoff needs
+ * it to let go of the area's file. Allocating under it is fine (a mutex);
+ * /proc/swaps' own show does.
+ */
+static void describe(struct swap_info_struct *si,
+		     struct ptscope_swap_area *areas, unsigned int *nr,
+		     char *buf)
 {
+	struct ptscope_swap_area *a;
+	struct file *file = si->swap_file;
+	struct inode *inode;
 	int type = si->type;
+	char *p;
 
-	if (type < 0 || type >= MAX_SWAPFILES || !si->swap_file ||
-	    *nr >= MAX_SWAPFILES)
+	if (type < 0 || type >= MAX_SWAPFILES || !file || *nr >= MAX_SWAPFILES)
 		return;
 	WRITE_ONCE(seen_si[type], si);
-	a += (*nr)++;
-	a->path = si->swap_file->f_path;
-	path_get(&a->path);
+	a = &areas[(*nr)++];
+	inode = d_inode(file->f_path.dentry);
+	p = d_path(&file->f_path, buf, PATH_MAX);
+	a->path = IS_ERR(p) ? NULL : kstrdup(p, GFP_KERNEL);
 	a->type = type;
 	a->prio = si->prio;
-	a->pages = READ_ONCE(si->pages);
+	a->size_kib = (u64)READ_ONCE(si->pages) << (PAGE_SHIFT - 10);
+	a->is_bdev = S_ISBLK(inode->i_mode);
+	a->dev = new_encode_dev(inode->i_sb->s_dev);
+	a->ino = inode->i_ino;
 }
 
-/* What seq_read() does with /proc/swaps, but keeping the items. */
-static int iterate_swaps(struct noted_area *areas, unsigned int *nr)
+/* What seq_read() does with /proc/swaps, but describing the items. */
+static int iterate_swaps(struct ptscope_swap_area *areas, unsigned int *nr,
+			 char *buf)
 {
 	struct file *file = filp_open("/proc/swaps", O_RDONLY, 0);
 	struct seq_file *m;
@@ -91,28 +100,13 @@ static int iterate_swaps(struct noted_area *areas, unsigned int *nr)
 	v = m->op->start(m, &pos);
 	while (v && !IS_ERR(v)) {
 		if (v != SEQ_START_TOKEN)
-			note(v, areas, nr);
+			describe(v, areas, nr, buf);
 		v = m->op->next(m, v, &pos);
 	}
 	m->op->stop(m, v);
 	mutex_unlock(&m->lock);
 	filp_close(file, NULL);
 	return IS_ERR(v) ? PTR_ERR(v) : 0;
-}
-
-static void describe(const struct noted_area *n, struct ptscope_swap_area *a,
-		     char *buf)
-{
-	struct inode *inode = d_inode(n->path.dentry);
-	char *p = d_path(&n->path, buf, PATH_MAX);
-
-	a->path = IS_ERR(p) ? NULL : kstrdup(p, GFP_KERNEL);
-	a->type = n->type;
-	a->prio = n->prio;
-	a->size_kib = (u64)n->pages << (PAGE_SHIFT - 10);
-	a->is_bdev = S_ISBLK(inode->i_mode);
-	a->dev = new_encode_dev(inode->i_sb->s_dev);
-	a->ino = inode->i_ino;
 }
 
 /**
@@ -125,22 +119,19 @@ static void describe(const struct noted_area *n, struct ptscope_swap_area *a,
  */
 int ptscope_swap_areas(struct ptscope_swap_area *areas)
 {
-	struct noted_area *noted;
-	unsigned int i, nr = 0;
-	char *buf;
+	unsigned int nr = 0;
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	int err;
 
-	noted = kcalloc(MAX_SWAPFILES, sizeof(*noted), GFP_KERNEL);
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	err = noted && buf ? iterate_swaps(noted, &nr) : -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		if (!err)
-			describe(&noted[i], &areas[i], buf);
-		path_put(&noted[i].path);
-	}
+	if (!buf)
+		return -ENOMEM;
+	err = iterate_swaps(areas, &nr, buf);
 	kfree(buf);
-	kfree(noted);
-	return err ? err : nr;
+	if (err) {
+		ptscope_swap_areas_free(areas, nr);
+		return err;
+	}
+	return nr;
 }
 
 void ptscope_swap_areas_free(struct ptscope_swap_area *areas, int nr)
@@ -156,12 +147,11 @@ void ptscope_swap_areas_free(struct ptscope_swap_area *areas, int nr)
  * folio_mapping() is, and for a folio in the swap cache it returns that
  * space, reading nothing of the folio but its flags and swap entry: so it
  * is handed a folio that is only that. (swapcache_mapping() would not do:
- * despite its name it returns the swap file's mapping.) 6.18 replaced the
- * spaces with a swap table this cannot reach.
+ * despite its name it returns the swap file's mapping.)
  */
 static struct address_space *swap_cache_of(swp_entry_t entry)
 {
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#if SWAP_CACHE_REACHABLE
 	struct folio folio = {};
 
 	__set_bit(PG_swapbacked, &folio.flags);
@@ -209,7 +199,7 @@ int ptscope_swap_cached(unsigned int type, unsigned long offset)
 
 bool ptscope_swap_cache_known(void)
 {
-	return LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0);
+	return SWAP_CACHE_REACHABLE;
 }
 
 /* Meet the areas already active, so their swap maps can be read. */
