@@ -151,4 +151,18 @@ typedef softleaf_t ptscope_softleaf_t;
 #define PTSCOPE_GENL_RESV_START_OP
 #endif
 
+/* Hooks (hooks.c). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 9, 0)
+#define PTSCOPE_HAVE_MMU_NOTIFY_MIGRATE
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#define PTSCOPE_HAVE_MMU_NOTIFY_EXCLUSIVE
+#endif
+/* The fault finished and dropped the lock itself (5.17). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
+#define PTSCOPE_VM_FAULT_COMPLETED	VM_FAULT_COMPLETED
+#else
+#define PTSCOPE_VM_FAULT_COMPLETED	0
+#endif
+
 #endif /* _PTSCOPE_COMPAT_H */

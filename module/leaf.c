@@ -24,7 +24,7 @@
  */
 static unsigned int hugetlb_shift(struct vm_area_struct *vma)
 {
-	if (!is_vm_hugetlb_page(vma))
+	if (!vma || !is_vm_hugetlb_page(vma))	/* NULL: probes, no hugetlb */
 		return 0;
 	return __ffs(vma_kernel_pagesize(vma));
 }

@@ -11,6 +11,7 @@
 #include "ptscope.h"
 #include "selftest.h"
 #include "swaps.h"
+#include "watch.h"
 
 unsigned int ptscope_max_addrs = 1024;
 
@@ -41,15 +42,22 @@ static int __init ptscope_init(void)
 	if (err)
 		return err;
 	ptscope_swaps_init();
-	err = ptscope_genl_init();
+	err = ptscope_watch_init();
 	if (err)
 		return err;
+	err = ptscope_genl_init();
+	if (err) {
+		ptscope_watch_exit();
+		return err;
+	}
 	pr_info("version %s loaded\n", PTSCOPE_VERSION);
 	return 0;
 }
 
 static void __exit ptscope_exit(void)
 {
+	/* Subscribers are told while the family can still reach them. */
+	ptscope_watch_exit();
 	ptscope_genl_exit();
 }
 

@@ -25,8 +25,13 @@
 #include "target.h"
 #include "vma.h"
 #include "walk.h"
+#include "watch.h"
 
-static struct genl_family ptscope_family;
+
+static struct netlink_range_validation buffer_range = {
+	.min = PTSCOPE_BUFFER_MIN,
+	.max = PTSCOPE_BUFFER_MAX,
+};
 
 static const struct nla_policy ptscope_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID]		= { .type = NLA_U32 },
@@ -35,6 +40,9 @@ static const struct nla_policy ptscope_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_END]		= { .type = NLA_U64 },
 	[PTSCOPE_A_DUMP_FLAGS]	= NLA_POLICY_MASK(NLA_U32, PTSCOPE_DUMP_F_ALL),
 	[PTSCOPE_A_VMA_NAME]	= { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
+	[PTSCOPE_A_EVENT_MASK]	= NLA_POLICY_MASK(NLA_U32, PTSCOPE_EVK_ALL),
+	[PTSCOPE_A_WATCH_FLAGS]	= NLA_POLICY_MASK(NLA_U32, PTSCOPE_WATCH_F_ALL),
+	[PTSCOPE_A_BUFFER]	= NLA_POLICY_FULL_RANGE(NLA_U32, &buffer_range),
 };
 
 /*
@@ -725,9 +733,21 @@ static const struct genl_ops ptscope_ops[] = {
 		.dumpit	= swaps_dumpit,
 		.done	= swaps_done,
 	},
+	{
+		.cmd	= PTSCOPE_CMD_WATCH,
+		.doit	= ptscope_watch_doit,
+	},
+	{
+		.cmd	= PTSCOPE_CMD_UNWATCH,
+		.doit	= ptscope_unwatch_doit,
+	},
+	{
+		.cmd	= PTSCOPE_CMD_STAT,
+		.doit	= ptscope_stat_doit,
+	},
 };
 
-static struct genl_family ptscope_family = {
+struct genl_family ptscope_family = {
 	.name		= PTSCOPE_GENL_NAME,
 	.version	= PTSCOPE_GENL_VERSION,
 	.maxattr	= PTSCOPE_A_MAX,

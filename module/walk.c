@@ -174,9 +174,9 @@ static int walk_p4d(struct ptscope_walk *w, struct vm_area_struct *vma,
 	return walk_pud(w, vma, p4dp, p4d);
 }
 
-static int walk_once(struct ptscope_walk *w, struct vm_area_struct *vma)
+static int walk_once(struct ptscope_walk *w, struct mm_struct *mm,
+		     struct vm_area_struct *vma)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	pgd_t *pgdp = ptscope_user_pgdp(pgd_offset(mm, w->va));
 	pgd_t pgd = ptscope_pgdp_get(pgdp);
 
@@ -238,7 +238,7 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 	w->va = va;
 	do {
 		rcu_read_lock();
-		ret = walk_once(w, vma);
+		ret = walk_once(w, vma->vm_mm, vma);
 		rcu_read_unlock();
 	} while (ret == -EAGAIN && ++tries < PTSCOPE_WALK_RETRIES);
 
@@ -252,6 +252,36 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 			w->state = w->leaf.state;
 	}
 	return 0;
+}
+
+/**
+ * ptscope_peek - the leaf of one address, for probes
+ * @mm: the address space, pinned by the caller
+ * @vma: the VMA of @va if the caller holds its lock (for hugetlb), or NULL
+ * @va: the user virtual address
+ * @w: filled as by ptscope_walk_va(), without folded levels merged
+ *
+ * For atomic context and without the mmap lock: with interrupts off no
+ * table can be freed under the walk, as GUP-fast relies on (x86 frees
+ * tables by IPI or RCU; from 6.6 PTE tables by RCU alone). Returns false
+ * if the tables kept changing.
+ */
+bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
+		  unsigned long va, struct ptscope_walk *w)
+{
+	unsigned int tries = 0;
+	unsigned long flags;
+	int ret;
+
+	w->va = va;
+	local_irq_save(flags);
+	rcu_read_lock();
+	do {
+		ret = walk_once(w, mm, vma);
+	} while (ret == -EAGAIN && ++tries < PTSCOPE_WALK_RETRIES);
+	rcu_read_unlock();
+	local_irq_restore(flags);
+	return !ret;
 }
 
 /*

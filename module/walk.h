@@ -34,6 +34,8 @@ bool ptscope_level_folded(unsigned int id);
 bool ptscope_user_addr_ok(unsigned long va);
 int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 		    struct ptscope_walk *w);
+bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
+		  unsigned long va, struct ptscope_walk *w);
 u64 ptscope_hide_frame(const struct ptscope_step *l);
 
 #endif /* _PTSCOPE_WALK_H */

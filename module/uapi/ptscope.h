@@ -79,6 +79,40 @@
  *             Paths are in the caller's mount namespace, whose /proc/swaps
  *             must be procfs's. The same facts as /proc/swaps: no privilege.
  *
+ * PTSCOPE_CMD_WATCH (doit): subscribe this socket to live events
+ *   request:  PTSCOPE_A_PID      u32, repeated: 1..PTSCOPE_WATCH_MAX_PIDS
+ *                                processes (all their threads, present and
+ *                                future), with walking's access rules
+ *             PTSCOPE_A_EVENT_MASK  u32, optional: PTSCOPE_EVK_* (default all)
+ *             PTSCOPE_A_WATCH_FLAGS u32, optional: PTSCOPE_WATCH_F_*
+ *             PTSCOPE_A_BUFFER   u32, optional: events per CPU buffered for
+ *                                this subscription (default: the module's
+ *                                buffer_events parameter)
+ *   reply:    PTSCOPE_A_BUFFER (as rounded), PTSCOPE_A_FRAMES_HIDDEN
+ *   One subscription per socket. Events then arrive on the socket, unicast,
+ *   as PTSCOPE_CMD_EVENTS messages:
+ *             PTSCOPE_A_EVENTS   binary: struct ptscope_event[], in seq order
+ *             PTSCOPE_A_COUNTS   binary: struct ptscope_counts, cumulative
+ *   and, last, one PTSCOPE_CMD_WATCH_END message with PTSCOPE_A_COUNTS (final:
+ *   occurred = delivered + dropped, per type) and PTSCOPE_A_END_REASON.
+ *   Probes never block: events wait in per-CPU buffers and are sent from
+ *   process context; a full buffer drops (and counts) new events, a full
+ *   socket makes them wait. The subscription ends when every watched
+ *   process has exited (after an EXIT event each), on PTSCOPE_CMD_UNWATCH,
+ *   when the socket closes, or when the module is unloaded.
+ *
+ * PTSCOPE_CMD_UNWATCH (doit): end this socket's subscription; the events
+ *   still buffered and the WATCH_END message follow.
+ *
+ * PTSCOPE_CMD_STAT (doit)
+ *   reply:    PTSCOPE_A_VERSION, PTSCOPE_A_KERNEL, PTSCOPE_A_PAGING_LEVELS,
+ *             PTSCOPE_A_HOOK nests (PTSCOPE_HOOK_A_*: event kind, what is
+ *             hooked, whether it is attached), PTSCOPE_A_BUFFER (default),
+ *             PTSCOPE_A_OBJECTS (nest of u64 PTSCOPE_OBJ_A_*: live objects),
+ *             PTSCOPE_A_COUNTS (all subscriptions, since load), and one
+ *             PTSCOPE_A_SUB nest per subscription (PTSCOPE_SUB_A_*; the pids
+ *             only for the caller's own and to CAP_SYS_ADMIN).
+ *
  * 64-bit values are NLA_U64 padded with PTSCOPE_A_PAD.
  */
 #ifndef _UAPI_PTSCOPE_H
@@ -95,6 +129,11 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_WALK,
 	PTSCOPE_CMD_DUMP,
 	PTSCOPE_CMD_SWAP_AREAS,
+	PTSCOPE_CMD_WATCH,
+	PTSCOPE_CMD_UNWATCH,
+	PTSCOPE_CMD_EVENTS,		/* kernel to client */
+	PTSCOPE_CMD_WATCH_END,		/* kernel to client */
+	PTSCOPE_CMD_STAT,
 
 	__PTSCOPE_CMD_MAX
 };
@@ -129,6 +168,16 @@ enum ptscope_attr {
 	PTSCOPE_A_LEAF_FLAGS,		/* u32: PTSCOPE_LEAF_F_* */
 	PTSCOPE_A_FEATURES,		/* u32: PTSCOPE_FEAT_* */
 	PTSCOPE_A_SWAP_AREA,		/* nest: PTSCOPE_SWAP_A_* */
+	PTSCOPE_A_EVENT_MASK,		/* u32: PTSCOPE_EVK_* */
+	PTSCOPE_A_WATCH_FLAGS,		/* u32: PTSCOPE_WATCH_F_* */
+	PTSCOPE_A_BUFFER,		/* u32: events per CPU */
+	PTSCOPE_A_EVENTS,		/* binary: struct ptscope_event[] */
+	PTSCOPE_A_COUNTS,		/* binary: struct ptscope_counts */
+	PTSCOPE_A_END_REASON,		/* u8: enum ptscope_end_reason */
+	PTSCOPE_A_KERNEL,		/* string: uname -r */
+	PTSCOPE_A_HOOK,			/* nest: PTSCOPE_HOOK_A_* */
+	PTSCOPE_A_OBJECTS,		/* nest: PTSCOPE_OBJ_A_* */
+	PTSCOPE_A_SUB,			/* nest: PTSCOPE_SUB_A_* */
 
 	__PTSCOPE_A_MAX
 };
@@ -180,6 +229,46 @@ enum ptscope_swap_attr {
 	__PTSCOPE_SWAP_A_MAX
 };
 #define PTSCOPE_SWAP_A_MAX (__PTSCOPE_SWAP_A_MAX - 1)
+
+/* One hook of PTSCOPE_CMD_STAT. */
+enum ptscope_hook_attr {
+	PTSCOPE_HOOK_A_UNSPEC,
+	PTSCOPE_HOOK_A_KINDS,		/* u32: PTSCOPE_EVK_* it feeds */
+	PTSCOPE_HOOK_A_NAME,		/* string: e.g. "kretprobe:handle_mm_fault" */
+	PTSCOPE_HOOK_A_ACTIVE,		/* flag: attached now */
+	PTSCOPE_HOOK_A_MISSED,		/* u32: hits the kernel could not hand us */
+
+	__PTSCOPE_HOOK_A_MAX
+};
+#define PTSCOPE_HOOK_A_MAX (__PTSCOPE_HOOK_A_MAX - 1)
+
+/* Live objects (PTSCOPE_CMD_STAT): all zero once nothing is watched. */
+enum ptscope_obj_attr {
+	PTSCOPE_OBJ_A_UNSPEC,
+	PTSCOPE_OBJ_A_PAD,
+	PTSCOPE_OBJ_A_SUBS,		/* u64: subscriptions */
+	PTSCOPE_OBJ_A_TARGETS,		/* u64: watched processes */
+	PTSCOPE_OBJ_A_MMS,		/* u64: watched address spaces */
+	PTSCOPE_OBJ_A_NOTIFIERS,	/* u64: mmu notifiers attached */
+
+	__PTSCOPE_OBJ_A_MAX
+};
+#define PTSCOPE_OBJ_A_MAX (__PTSCOPE_OBJ_A_MAX - 1)
+
+/* One subscription (PTSCOPE_CMD_STAT). */
+enum ptscope_sub_attr {
+	PTSCOPE_SUB_A_UNSPEC,
+	PTSCOPE_SUB_A_PAD,
+	PTSCOPE_SUB_A_PORTID,		/* u32: the subscriber's netlink port */
+	PTSCOPE_SUB_A_PID,		/* u32, repeated: watched processes */
+	PTSCOPE_SUB_A_EVENT_MASK,	/* u32 */
+	PTSCOPE_SUB_A_BUFFER,		/* u32: events per CPU */
+	PTSCOPE_SUB_A_BUFFERED,		/* u32: events waiting now, all CPUs */
+	PTSCOPE_SUB_A_COUNTS,		/* binary: struct ptscope_counts */
+
+	__PTSCOPE_SUB_A_MAX
+};
+#define PTSCOPE_SUB_A_MAX (__PTSCOPE_SUB_A_MAX - 1)
 
 /* Walk accounting, in the last message of a dump. */
 enum ptscope_stats_attr {
@@ -299,5 +388,147 @@ enum ptscope_vma_kind {
 #define PTSCOPE_VMA_F_NOHUGEPAGE (1U << 9)	/* MADV_NOHUGEPAGE */
 #define PTSCOPE_VMA_F_GROWSDOWN	(1U << 10)
 #define PTSCOPE_VMA_F_ALL	((1U << 11) - 1)
+
+/* Event kinds a subscription chooses (PTSCOPE_A_EVENT_MASK). */
+#define PTSCOPE_EVK_FAULT	(1U << 0)	/* FAULT */
+#define PTSCOPE_EVK_TLB		(1U << 1)	/* TLB_FLUSH, TLB_SHOOTDOWN */
+#define PTSCOPE_EVK_SWAP	(1U << 2)	/* SWAP_OUT, SWAP_IN */
+#define PTSCOPE_EVK_UNMAP	(1U << 3)	/* INVALIDATE */
+#define PTSCOPE_EVK_PROCESS	(1U << 4)	/* EXEC, FORK, EXIT */
+#define PTSCOPE_EVK_ALL		((1U << 5) - 1)
+
+#define PTSCOPE_WATCH_F_CHILDREN (1U << 0)	/* also the children forked later */
+#define PTSCOPE_WATCH_F_ALL	((1U << 1) - 1)
+
+#define PTSCOPE_WATCH_MAX_PIDS	64
+#define PTSCOPE_BUFFER_MIN	16
+#define PTSCOPE_BUFFER_MAX	(1U << 20)
+
+enum ptscope_event_type {
+	PTSCOPE_EV_NONE,
+	PTSCOPE_EV_FAULT,		/* handle_mm_fault() ran for va */
+	PTSCOPE_EV_TLB_FLUSH,		/* [va, end) flushed from the TLBs */
+	PTSCOPE_EV_TLB_SHOOTDOWN,	/* this cpu was interrupted to flush */
+	PTSCOPE_EV_SWAP_OUT,		/* va's page was written to swap */
+	PTSCOPE_EV_SWAP_IN,		/* va's page was read back from swap */
+	PTSCOPE_EV_INVALIDATE,		/* [va, end) unmapped or protected */
+	PTSCOPE_EV_EXEC,		/* the process exec()ed a new program */
+	PTSCOPE_EV_FORK,		/* a child (count = its pid) is watched too */
+	PTSCOPE_EV_EXIT,		/* the process exited: nothing more from it */
+
+	PTSCOPE_EV_NR
+};
+
+/* Fault outcome (struct ptscope_event.outcome of a FAULT). */
+enum ptscope_fault_outcome {
+	PTSCOPE_FAULT_MINOR,		/* mapped without I/O */
+	PTSCOPE_FAULT_MAJOR,		/* mapped after I/O (the kernel counts it major) */
+	PTSCOPE_FAULT_COW,		/* a shared frame was copied to a new one */
+	PTSCOPE_FAULT_PROTECTION,	/* a present entry's rights changed in place */
+	PTSCOPE_FAULT_RETRY,		/* gave up the lock to wait; retried */
+	PTSCOPE_FAULT_SIGSEGV,
+	PTSCOPE_FAULT_SIGBUS,
+	PTSCOPE_FAULT_OOM,
+	PTSCOPE_FAULT_ERROR,		/* another VM_FAULT_ERROR */
+};
+
+/* Why a TLB flush or an invalidation happened, as far as can be known. */
+enum ptscope_reason {
+	PTSCOPE_WHY_UNKNOWN,
+	PTSCOPE_WHY_MUNMAP,
+	PTSCOPE_WHY_MPROTECT,
+	PTSCOPE_WHY_MADVISE,
+	PTSCOPE_WHY_MREMAP,
+	PTSCOPE_WHY_BRK,
+	PTSCOPE_WHY_MMAP,		/* MAP_FIXED over a mapping */
+	PTSCOPE_WHY_FORK,		/* COW set-up write-protects the parent */
+	PTSCOPE_WHY_EXEC,
+	PTSCOPE_WHY_EXIT,
+	PTSCOPE_WHY_MIGRATION,		/* move_pages, mbind, migrate_pages */
+	PTSCOPE_WHY_FAULT,		/* during a fault: COW, NUMA hinting */
+	PTSCOPE_WHY_RECLAIM,		/* kswapd or direct reclaim */
+	PTSCOPE_WHY_COMPACTION,
+	PTSCOPE_WHY_KHUGEPAGED,
+	PTSCOPE_WHY_KERNEL,		/* another kernel thread */
+	PTSCOPE_WHY_SYSCALL,		/* another system call */
+};
+
+/* What an invalidation does (INVALIDATE's outcome; mmu_notifier's event). */
+enum ptscope_invalidate_kind {
+	PTSCOPE_INV_UNMAP,		/* the range is unmapped */
+	PTSCOPE_INV_CLEAR,		/* entries cleared: reclaim, zap, COW */
+	PTSCOPE_INV_PROTECTION_VMA,	/* mprotect */
+	PTSCOPE_INV_PROTECTION_PAGE,	/* write-protect pages (dirty tracking) */
+	PTSCOPE_INV_SOFT_DIRTY,
+	PTSCOPE_INV_RELEASE,		/* the address space is torn down */
+	PTSCOPE_INV_MIGRATE,
+	PTSCOPE_INV_EXCLUSIVE,
+	PTSCOPE_INV_OTHER,
+};
+
+enum ptscope_end_reason {
+	PTSCOPE_END_UNWATCH,		/* the client asked */
+	PTSCOPE_END_EXITED,		/* every watched process exited */
+	PTSCOPE_END_UNLOAD,		/* the module is being unloaded */
+	PTSCOPE_END_ACCESS,		/* a watched process exec()ed a program the
+					 * subscriber may not look into */
+};
+
+#define PTSCOPE_EV_F_WRITE	(1U << 0)	/* fault: a write access */
+#define PTSCOPE_EV_F_EXEC	(1U << 1)	/* fault: an instruction fetch */
+#define PTSCOPE_EV_F_USER	(1U << 2)	/* fault: from user mode */
+#define PTSCOPE_EV_F_MAJOR	(1U << 3)	/* fault: counted in majflt (else minflt) */
+#define PTSCOPE_EV_F_ERROR_CODE	(1U << 4)	/* error_code is the CPU's */
+#define PTSCOPE_EV_F_REMOTE	(1U << 5)	/* done by another process (GUP) */
+#define PTSCOPE_EV_F_FREED_TABLES (1U << 6)	/* tlb_flush: page-table pages freed */
+#define PTSCOPE_EV_F_IPI	(1U << 7)	/* tlb_flush: other CPUs interrupted */
+#define PTSCOPE_EV_F_FRAMES_HIDDEN (1U << 8)	/* pfn, old_pfn withheld */
+#define PTSCOPE_EV_F_SWAPCACHE	(1U << 9)	/* swap: the data is in the swap cache */
+#define PTSCOPE_EV_F_COUNTED	(1U << 10)	/* fault: in minflt or majflt */
+
+/*
+ * One event. Addresses are user virtual addresses of the process; frames
+ * are 4 KiB frame numbers of the page holding va, 0 when hidden or none.
+ * For a FAULT, before and after are the leaf's enum ptscope_state around
+ * handle_mm_fault(), and page_shift, bits (packed as struct ptscope_run's)
+ * describe the leaf after it; for a swap-in the swap fields say where the
+ * data came from. A TLB_FLUSH's page_shift is its stride.
+ */
+struct ptscope_event {
+	__u64 seq;		/* per subscription, from 1; gaps are drops */
+	__u64 time_ns;		/* CLOCK_MONOTONIC */
+	__u64 va;		/* fault, swap: the page; ranges: start */
+	__u64 end;		/* ranges: exclusive end (~0: all) */
+	__u64 pfn;		/* fault, swap_in: frame after */
+	__u64 old_pfn;		/* fault: frame before (COW: the shared one) */
+	__u64 swap_offset;
+	__u32 pid;		/* process, in the subscriber's pid namespace */
+	__u32 tid;		/* thread that did it (0: a kernel thread) */
+	__u32 flags;		/* PTSCOPE_EV_F_* */
+	__u32 error_code;	/* fault: x86 page-fault error code */
+	__u32 bits;		/* fault: leaf bits after */
+	__u32 count;		/* tlb_flush: other CPUs in the mm; shootdown:
+				 * pages; fork: the child's pid */
+	__u16 cpu;
+	__u8 type;		/* enum ptscope_event_type */
+	__u8 outcome;		/* fault: outcome; invalidate: kind */
+	__u8 reason;		/* tlb_flush, invalidate: enum ptscope_reason */
+	__u8 before;		/* fault: enum ptscope_state before */
+	__u8 after;		/* fault: enum ptscope_state after */
+	__u8 page_shift;
+	__u8 swap_type;
+	__u8 reserved[7];
+};
+
+/*
+ * Per event type, since the subscription began: occurred = delivered +
+ * dropped + still buffered. Dropped events were never sent: their buffer
+ * was full.
+ */
+struct ptscope_counts {
+	__u64 occurred[PTSCOPE_EV_NR];
+	__u64 delivered[PTSCOPE_EV_NR];
+	__u64 dropped[PTSCOPE_EV_NR];
+};
 
 #endif /* _UAPI_PTSCOPE_H */

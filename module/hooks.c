@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where events come from.
+ *
+ * Stable interfaces first, and kprobes only where the kernel offers
+ * nothing else:
+ *
+ *   fault       kretprobe on handle_mm_fault(): every fault of every kind
+ *               passes through it, its return value is the outcome, and
+ *               the entry before and after is read with ptscope_peek().
+ *               The x86 error code comes from exceptions:page_fault_user,
+ *               which fires just before on the same CPU.
+ *   tlb         kretprobe on flush_tlb_mm_range(), the one function x86
+ *               flushes a range of an mm through; tlb:tlb_flush says
+ *               whether it sent IPIs, and on the CPUs that received them,
+ *               that they flushed.
+ *   swap, unmap an mmu_notifier on each watched mm: every invalidation with
+ *               its kind; after a CLEAR, entries that became swap entries
+ *               are swap-outs. Swap-ins are faults that found a swap entry.
+ *   process     sched:sched_process_exec/fork/exit.
+ *
+ * Every probe first asks whether the mm is watched (one hash lookup) and
+ * returns; the kretprobes' entry handlers return non-zero then, so an
+ * unwatched fault does not even get a return probe.
+ */
+
+#include <linux/kprobes.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/binfmts.h>
+#include <linux/compat.h>
+#include <linux/tracepoint.h>
+#include <asm/syscall.h>
+#include <asm/tlbflush.h>
+#include "compat.h"
+#include "hooks.h"
+#include "walk.h"
+#include "watch.h"
+
+/* ---- why: the context a flush or invalidation happens in ---- */
+
+static u8 reason_of_syscall(long nr)
+{
+	switch (nr) {
+	case __NR_munmap:		return PTSCOPE_WHY_MUNMAP;
+	case __NR_mprotect:
+	case __NR_pkey_mprotect:	return PTSCOPE_WHY_MPROTECT;
+	case __NR_madvise:
+	case __NR_process_madvise:	return PTSCOPE_WHY_MADVISE;
+	case __NR_mremap:		return PTSCOPE_WHY_MREMAP;
+	case __NR_brk:			return PTSCOPE_WHY_BRK;
+	case __NR_mmap:			return PTSCOPE_WHY_MMAP;
+	case __NR_fork:
+	case __NR_vfork:
+	case __NR_clone:
+	case __NR_clone3:		return PTSCOPE_WHY_FORK;
+	case __NR_execve:
+	case __NR_execveat:		return PTSCOPE_WHY_EXEC;
+	case __NR_exit:
+	case __NR_exit_group:		return PTSCOPE_WHY_EXIT;
+	case __NR_move_pages:
+	case __NR_migrate_pages:
+	case __NR_mbind:		return PTSCOPE_WHY_MIGRATION;
+	}
+	return PTSCOPE_WHY_SYSCALL;
+}
+
+static u8 reason(void)
+{
+	struct task_struct *t = current;
+	long nr;
+
+	if (t->flags & PF_KSWAPD)
+		return PTSCOPE_WHY_RECLAIM;
+	if (t->flags & PF_KTHREAD) {
+		if (!strncmp(t->comm, "khugepaged", 10))
+			return PTSCOPE_WHY_KHUGEPAGED;
+		if (!strncmp(t->comm, "kcompactd", 9))
+			return PTSCOPE_WHY_COMPACTION;
+		return PTSCOPE_WHY_KERNEL;
+	}
+	/*
+	 * The system call says most (MADV_PAGEOUT reclaims, but asked to);
+	 * entry code sets orig_ax to -1 for exceptions, so faults read < 0.
+	 */
+	nr = syscall_get_nr(t, task_pt_regs(t));
+	if (nr >= 0 && !in_compat_syscall() &&
+	    reason_of_syscall(nr) != PTSCOPE_WHY_SYSCALL)
+		return reason_of_syscall(nr);
+	if (t->flags & PF_MEMALLOC)		/* direct reclaim */
+		return PTSCOPE_WHY_RECLAIM;
+	if (t->flags & PF_EXITING)
+		return PTSCOPE_WHY_EXIT;
+	return nr < 0 ? PTSCOPE_WHY_FAULT : PTSCOPE_WHY_SYSCALL;
+}
+
+static void event_init(struct ptscope_event *ev, u8 type)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->time_ns = ktime_get_mono_fast_ns();
+	ev->cpu = raw_smp_processor_id();
+}
+
+/* ---- faults ---- */
+
+struct fault_stash {
+	struct task_struct *task;
+	unsigned long address;
+	unsigned long error_code;
+};
+static DEFINE_PER_CPU(struct fault_stash, fault_stash);
+
+static void probe_page_fault_user(void *data, unsigned long address,
+				  struct pt_regs *regs, unsigned long error_code)
+{
+	struct fault_stash *s = this_cpu_ptr(&fault_stash);
+
+	s->task = current;
+	s->address = address;
+	s->error_code = error_code;
+}
+
+struct fault_ctx {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	unsigned long address;
+	unsigned int flags;
+	u32 error_code;
+	bool error_code_valid;
+	u8 before;
+	u8 before_swap_type;
+	u16 before_leaf_flags;
+	u64 before_pfn;
+	u64 before_swap_offset;
+};
+
+static int fault_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (void *)regs_get_kernel_argument(regs, 0);
+	struct fault_ctx *c = (void *)ri->data;
+	struct fault_stash *s;
+	struct ps_mmw *mmw;
+	struct ptscope_walk w;
+	bool watched;
+
+	rcu_read_lock();
+	mmw = ps_mmw_find(vma->vm_mm);
+	watched = mmw && (READ_ONCE(mmw->kinds) &
+			  (PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP));
+	rcu_read_unlock();
+	if (!watched)
+		return 1;
+
+	c->mm = vma->vm_mm;
+	c->vma = vma;
+	c->address = regs_get_kernel_argument(regs, 1);
+	c->flags = regs_get_kernel_argument(regs, 2);
+	/* The tracepoint fired on this CPU for this fault, unless we moved. */
+	s = this_cpu_ptr(&fault_stash);
+	c->error_code_valid = s->task == current && s->address == c->address;
+	c->error_code = c->error_code_valid ? s->error_code : 0;
+	s->task = NULL;
+
+	c->before = PTSCOPE_STATE_NONE;
+	if (ptscope_peek(c->mm, vma, c->address, &w)) {
+		c->before = w.state;
+		c->before_pfn = w.pfn;
+		c->before_swap_type = w.leaf.swap_type;
+		c->before_swap_offset = w.leaf.frame;
+		c->before_leaf_flags = w.leaf.flags;
+	}
+	return 0;
+}
+
+static u8 fault_outcome(const struct fault_ctx *c, vm_fault_t ret,
+			const struct ptscope_walk *after, bool major)
+{
+	if (ret & VM_FAULT_RETRY)
+		return PTSCOPE_FAULT_RETRY;
+	if (ret & VM_FAULT_OOM)
+		return PTSCOPE_FAULT_OOM;
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE))
+		return PTSCOPE_FAULT_SIGBUS;
+	if (ret & VM_FAULT_SIGSEGV)
+		return PTSCOPE_FAULT_SIGSEGV;
+	if (ret & VM_FAULT_ERROR)
+		return PTSCOPE_FAULT_ERROR;
+	if ((c->before == PTSCOPE_STATE_PRESENT ||
+	     c->before == PTSCOPE_STATE_PROTNONE) &&
+	    after->state == PTSCOPE_STATE_PRESENT) {
+		if (after->pfn != c->before_pfn)
+			return (c->flags & FAULT_FLAG_WRITE) ? PTSCOPE_FAULT_COW :
+							       PTSCOPE_FAULT_MINOR;
+		return PTSCOPE_FAULT_PROTECTION;
+	}
+	return major ? PTSCOPE_FAULT_MAJOR : PTSCOPE_FAULT_MINOR;
+}
+
+static int fault_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct fault_ctx *c = (void *)ri->data;
+	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
+	struct ptscope_event ev;
+	struct ptscope_walk w = { .state = PTSCOPE_STATE_NONE };
+	bool counted, major, locked;
+	struct ps_mmw *mmw;
+
+	/* After RETRY or COMPLETED the lock is gone, and the VMA with it. */
+	locked = !(ret & (VM_FAULT_RETRY | PTSCOPE_VM_FAULT_COMPLETED));
+	if (!ptscope_peek(c->mm, locked ? c->vma : NULL, c->address, &w))
+		w.state = PTSCOPE_STATE_NONE;
+
+	/* What mm_account_fault() counts, and how. */
+	counted = !(ret & (VM_FAULT_RETRY | VM_FAULT_ERROR));
+	major = counted && ((ret & VM_FAULT_MAJOR) || (c->flags & FAULT_FLAG_TRIED));
+
+	event_init(&ev, PTSCOPE_EV_FAULT);
+	ev.va = c->address;
+	ev.flags = (c->flags & FAULT_FLAG_WRITE ? PTSCOPE_EV_F_WRITE : 0) |
+		   (c->flags & FAULT_FLAG_INSTRUCTION ? PTSCOPE_EV_F_EXEC : 0) |
+		   (c->flags & FAULT_FLAG_USER ? PTSCOPE_EV_F_USER : 0) |
+		   (c->flags & FAULT_FLAG_REMOTE || current->mm != c->mm ?
+		    PTSCOPE_EV_F_REMOTE : 0) |
+		   (major ? PTSCOPE_EV_F_MAJOR : 0) |
+		   (counted ? PTSCOPE_EV_F_COUNTED : 0) |
+		   (c->error_code_valid ? PTSCOPE_EV_F_ERROR_CODE : 0);
+	ev.error_code = c->error_code;
+	ev.outcome = fault_outcome(c, ret, &w, major);
+	ev.before = c->before;
+	ev.after = w.state;
+	ev.old_pfn = ptscope_state_has_pfn(c->before) ? c->before_pfn : 0;
+	ev.pfn = ptscope_state_has_pfn(w.state) ? w.pfn : 0;
+	ev.page_shift = w.page_shift;
+	ev.bits = w.leaf.bits;
+	if (c->before == PTSCOPE_STATE_SWAP) {
+		ev.swap_type = c->before_swap_type;
+		ev.swap_offset = c->before_swap_offset;
+	}
+
+	rcu_read_lock();
+	mmw = ps_mmw_find(c->mm);
+	if (mmw) {
+		ps_emit(mmw, &ev);
+		if (c->before == PTSCOPE_STATE_SWAP &&
+		    w.state == PTSCOPE_STATE_PRESENT) {
+			ev.type = PTSCOPE_EV_SWAP_IN;
+			if (c->before_leaf_flags & PTSCOPE_LEAF_F_SWAPCACHE)
+				ev.flags |= PTSCOPE_EV_F_SWAPCACHE;
+			ps_emit(mmw, &ev);
+		}
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Up to this many faults may be in flight at once, sleeping on I/O or
+ * locks, before the kernel skips one (counted in its nmissed, shown by
+ * PTSCOPE_CMD_STAT).
+ */
+#define FAULTS_IN_FLIGHT	1024
+
+
+/* ---- TLB flushes ---- */
+
+/* IPIs sent by this CPU for a flush, counted by the tlb_flush tracepoint. */
+static DEFINE_PER_CPU(unsigned long, ipis_sent);
+
+struct flush_ctx {
+	struct mm_struct *mm;
+	unsigned long start, end;
+	unsigned int stride_shift;
+	bool freed_tables;
+	int cpu;
+	unsigned long ipis;
+};
+
+static int flush_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct mm_struct *mm = (void *)regs_get_kernel_argument(regs, 0);
+	struct flush_ctx *c = (void *)ri->data;
+	struct ps_mmw *mmw;
+	bool watched;
+
+	rcu_read_lock();
+	mmw = ps_mmw_find(mm);
+	watched = mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB);
+	rcu_read_unlock();
+	if (!watched)
+		return 1;
+	c->mm = mm;
+	c->start = regs_get_kernel_argument(regs, 1);
+	c->end = regs_get_kernel_argument(regs, 2);
+	c->stride_shift = regs_get_kernel_argument(regs, 3);
+	c->freed_tables = regs_get_kernel_argument(regs, 4);
+	c->cpu = smp_processor_id();
+	c->ipis = this_cpu_read(ipis_sent);
+	return 0;
+}
+
+static int flush_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct flush_ctx *c = (void *)ri->data;
+	struct ptscope_event ev;
+	struct ps_mmw *mmw;
+	int cpu = smp_processor_id();
+
+	event_init(&ev, PTSCOPE_EV_TLB_FLUSH);
+	ev.va = c->start;
+	ev.end = c->end;
+	ev.page_shift = c->stride_shift;
+	ev.reason = reason();
+	ev.count = cpumask_weight(mm_cpumask(c->mm)) -
+		   cpumask_test_cpu(cpu, mm_cpumask(c->mm));
+	if (c->freed_tables)
+		ev.flags |= PTSCOPE_EV_F_FREED_TABLES;
+	/* The function flushes with preemption off: same CPU throughout. */
+	if (cpu == c->cpu && this_cpu_read(ipis_sent) != c->ipis)
+		ev.flags |= PTSCOPE_EV_F_IPI;
+	if (!(current->flags & PF_KTHREAD) && current->mm != c->mm)
+		ev.flags |= PTSCOPE_EV_F_REMOTE;
+
+	rcu_read_lock();
+	mmw = ps_mmw_find(c->mm);
+	if (mmw)
+		ps_emit(mmw, &ev);
+	rcu_read_unlock();
+	return 0;
+}
+
+
+/*
+ * Every CPU calls this often (TLB_FLUSH_ON_TASK_SWITCH, from inside the
+ * scheduler): it must stay this small, and may only write its rings.
+ */
+static void probe_tlb_flush(void *data, int why, unsigned long pages)
+{
+	struct mm_struct *mm;
+	struct ptscope_event ev;
+	struct ps_mmw *mmw;
+
+	if (why == TLB_REMOTE_SEND_IPI) {
+		this_cpu_inc(ipis_sent);
+		return;
+	}
+	if (why != TLB_REMOTE_SHOOTDOWN)
+		return;
+	/* In the IPI handler: the mm whose entries this CPU just dropped. */
+	mm = current->active_mm;
+	rcu_read_lock();
+	mmw = ps_mmw_find(mm);
+	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB)) {
+		event_init(&ev, PTSCOPE_EV_TLB_SHOOTDOWN);
+		ev.count = pages == TLB_FLUSH_ALL ? U32_MAX : min_t(unsigned long, pages, U32_MAX - 1);
+		ps_emit(mmw, &ev);
+	}
+	rcu_read_unlock();
+}
+
+/* ---- swap-out and invalidations: the mmu_notifier ---- */
+
+static u8 invalidate_kind(const struct mmu_notifier_range *range)
+{
+	switch (range->event) {
+	case MMU_NOTIFY_UNMAP:		  return PTSCOPE_INV_UNMAP;
+	case MMU_NOTIFY_CLEAR:		  return PTSCOPE_INV_CLEAR;
+	case MMU_NOTIFY_PROTECTION_VMA:	  return PTSCOPE_INV_PROTECTION_VMA;
+	case MMU_NOTIFY_PROTECTION_PAGE:  return PTSCOPE_INV_PROTECTION_PAGE;
+	case MMU_NOTIFY_SOFT_DIRTY:	  return PTSCOPE_INV_SOFT_DIRTY;
+	case MMU_NOTIFY_RELEASE:	  return PTSCOPE_INV_RELEASE;
+#ifdef PTSCOPE_HAVE_MMU_NOTIFY_MIGRATE
+	case MMU_NOTIFY_MIGRATE:	  return PTSCOPE_INV_MIGRATE;
+#endif
+#ifdef PTSCOPE_HAVE_MMU_NOTIFY_EXCLUSIVE
+	case MMU_NOTIFY_EXCLUSIVE:	  return PTSCOPE_INV_EXCLUSIVE;
+#endif
+	}
+	return PTSCOPE_INV_OTHER;
+}
+
+static int mn_start(struct mmu_notifier *mn,
+		    const struct mmu_notifier_range *range)
+{
+	struct ptscope_event ev;
+	struct ps_mmw *mmw;
+
+	rcu_read_lock();
+	mmw = ps_mmw_find(mn->mm);
+	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_UNMAP)) {
+		event_init(&ev, PTSCOPE_EV_INVALIDATE);
+		ev.va = range->start;
+		ev.end = range->end;
+		ev.outcome = invalidate_kind(range);
+		ev.reason = reason();
+		ps_emit(mmw, &ev);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Reclaim unmaps one folio per CLEAR (try_to_unmap_one()): a swap-out is
+ * an entry that is a swap entry once the range is done. Larger CLEARs are
+ * zaps (MADV_DONTNEED), which leave nothing behind, and are not walked.
+ */
+#define SWAP_OUT_MAX_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+static void mn_end(struct mmu_notifier *mn,
+		   const struct mmu_notifier_range *range)
+{
+	struct ptscope_event ev;
+	struct ptscope_walk w;
+	struct ps_mmw *mmw;
+	unsigned long va;
+
+	if (range->event != MMU_NOTIFY_CLEAR ||
+	    (range->end - range->start) >> PAGE_SHIFT > SWAP_OUT_MAX_PAGES)
+		return;
+	rcu_read_lock();
+	mmw = ps_mmw_find(mn->mm);
+	if (!mmw || !(READ_ONCE(mmw->kinds) & PTSCOPE_EVK_SWAP))
+		goto out;
+	for (va = range->start; va < range->end; va += PAGE_SIZE) {
+		if (!ptscope_peek(mn->mm, NULL, va, &w) ||
+		    w.state != PTSCOPE_STATE_SWAP)
+			continue;
+		event_init(&ev, PTSCOPE_EV_SWAP_OUT);
+		ev.va = va;
+		ev.swap_type = w.leaf.swap_type;
+		ev.swap_offset = w.leaf.frame;
+		ev.reason = reason();
+		if (w.leaf.flags & PTSCOPE_LEAF_F_SWAPCACHE)
+			ev.flags |= PTSCOPE_EV_F_SWAPCACHE;
+		ps_emit(mmw, &ev);
+	}
+out:
+	rcu_read_unlock();
+}
+
+static struct mmu_notifier *mn_alloc(struct mm_struct *mm)
+{
+	struct mmu_notifier *mn = kzalloc(sizeof(*mn), GFP_KERNEL);
+
+	return mn ? mn : ERR_PTR(-ENOMEM);
+}
+
+static void mn_free(struct mmu_notifier *mn)
+{
+	kfree(mn);
+}
+
+const struct mmu_notifier_ops ps_mn_ops = {
+	.invalidate_range_start	= mn_start,
+	.invalidate_range_end	= mn_end,
+	.alloc_notifier		= mn_alloc,
+	.free_notifier		= mn_free,
+};
+
+/* ---- the process: exec, fork, exit ---- */
+
+static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	ps_target_exec(p, get_dumpable(p->mm) == SUID_DUMP_USER);
+}
+
+static void probe_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	if (thread_group_leader(child))
+		ps_target_fork(parent, child);
+}
+
+static void probe_exit(void *data, struct task_struct *p)
+{
+	/* Only when the last thread of the group goes. */
+	if (!atomic_read(&p->signal->live))
+		ps_target_exit(p);
+}
+
+/* ---- attaching ---- */
+
+struct tp_hook {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	u32 kinds;
+	bool active;
+};
+
+static struct tp_hook tp_hooks[] = {
+	{ "page_fault_user", probe_page_fault_user, NULL, PTSCOPE_EVK_FAULT },
+	{ "tlb_flush", probe_tlb_flush, NULL, PTSCOPE_EVK_TLB },
+	{ "sched_process_exec", probe_exec, NULL, PTSCOPE_EVK_PROCESS },
+	{ "sched_process_fork", probe_fork, NULL, PTSCOPE_EVK_PROCESS },
+	{ "sched_process_exit", probe_exit, NULL, PTSCOPE_EVK_PROCESS },
+};
+
+struct kp_hook {
+	const char *name;
+	const char *symbol;
+	kretprobe_handler_t entry, ret;
+	size_t data_size;
+	int maxactive;
+	u32 kinds;
+	bool required;		/* nothing is watched without it */
+	bool active;
+	struct kretprobe krp;	/* rebuilt at each attach */
+	unsigned long missed;	/* of earlier attachments */
+};
+
+static struct kp_hook kp_hooks[] = {
+	{
+		.name = "kretprobe:handle_mm_fault", .symbol = "handle_mm_fault",
+		.entry = fault_entry, .ret = fault_return,
+		.data_size = sizeof(struct fault_ctx),
+		.maxactive = FAULTS_IN_FLIGHT,
+		.kinds = PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP, .required = true,
+	},
+	{
+		.name = "kretprobe:flush_tlb_mm_range", .symbol = "flush_tlb_mm_range",
+		.entry = flush_entry, .ret = flush_return,
+		.data_size = sizeof(struct flush_ctx),
+		.maxactive = 64,
+		.kinds = PTSCOPE_EVK_TLB,
+	},
+};
+
+static unsigned long kp_missed(const struct kp_hook *h)
+{
+	return h->missed + (h->active ? h->krp.nmissed : 0);
+}
+
+static DEFINE_MUTEX(hooks_mutex);
+static unsigned int hooks_users;
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tp_hooks); i++)
+		if (!strcmp(tp->name, tp_hooks[i].name))
+			tp_hooks[i].tp = tp;
+}
+
+static void detach(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kp_hooks); i++) {
+		struct kp_hook *h = &kp_hooks[i];
+
+		if (h->active) {
+			unregister_kretprobe(&h->krp);
+			h->missed += h->krp.nmissed;
+		}
+		h->active = false;
+	}
+	for (i = 0; i < ARRAY_SIZE(tp_hooks); i++) {
+		if (tp_hooks[i].active)
+			tracepoint_probe_unregister(tp_hooks[i].tp,
+						    tp_hooks[i].probe, NULL);
+		tp_hooks[i].active = false;
+	}
+	/* No probe of ours runs, or will, once this returns. */
+	tracepoint_synchronize_unregister();
+}
+
+static int attach(struct netlink_ext_ack *extack)
+{
+	size_t i;
+	int err;
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(tp_hooks); i++) {
+		if (!tp_hooks[i].tp)
+			continue;
+		err = tracepoint_probe_register(tp_hooks[i].tp,
+						tp_hooks[i].probe, NULL);
+		if (err)
+			pr_warn("cannot attach to tracepoint %s: %d\n",
+				tp_hooks[i].name, err);
+		tp_hooks[i].active = !err;
+	}
+	for (i = 0; i < ARRAY_SIZE(kp_hooks); i++) {
+		struct kp_hook *h = &kp_hooks[i];
+
+		/* Registration fills in the struct: start from a clean one. */
+		memset(&h->krp, 0, sizeof(h->krp));
+		h->krp.kp.symbol_name = h->symbol;
+		h->krp.entry_handler = h->entry;
+		h->krp.handler = h->ret;
+		h->krp.data_size = h->data_size;
+		h->krp.maxactive = h->maxactive;
+		err = register_kretprobe(&h->krp);
+		if (err) {
+			pr_warn("cannot attach %s: %d\n", h->name, err);
+			if (h->required) {
+				NL_SET_ERR_MSG(extack,
+					       "cannot attach to handle_mm_fault (kprobes disabled or the function is blacklisted)");
+				detach();
+				return err;
+			}
+		}
+		kp_hooks[i].active = !err;
+	}
+	return 0;
+}
+
+int ps_hooks_get(struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	mutex_lock(&hooks_mutex);
+	if (!hooks_users)
+		err = attach(extack);
+	if (!err)
+		hooks_users++;
+	mutex_unlock(&hooks_mutex);
+	return err;
+}
+
+void ps_hooks_put(void)
+{
+	mutex_lock(&hooks_mutex);
+	if (!--hooks_users)
+		detach();
+	mutex_unlock(&hooks_mutex);
+}
+
+int ps_hooks_put_stat(struct sk_buff *skb)
+{
+	struct nlattr *nest;
+	size_t i;
+	int err = 0;
+
+	mutex_lock(&hooks_mutex);
+	for (i = 0; !err && i < ARRAY_SIZE(kp_hooks); i++) {
+		nest = nla_nest_start(skb, PTSCOPE_A_HOOK);
+		err = !nest ||
+		      nla_put_u32(skb, PTSCOPE_HOOK_A_KINDS, kp_hooks[i].kinds) ||
+		      nla_put_string(skb, PTSCOPE_HOOK_A_NAME, kp_hooks[i].name) ||
+		      (kp_hooks[i].active &&
+		       nla_put_flag(skb, PTSCOPE_HOOK_A_ACTIVE)) ||
+		      nla_put_u32(skb, PTSCOPE_HOOK_A_MISSED,
+				  min_t(unsigned long, kp_missed(&kp_hooks[i]), U32_MAX));
+		if (!err)
+			nla_nest_end(skb, nest);
+	}
+	for (i = 0; !err && i < ARRAY_SIZE(tp_hooks); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "tracepoint:%s", tp_hooks[i].name);
+		nest = nla_nest_start(skb, PTSCOPE_A_HOOK);
+		err = !nest ||
+		      nla_put_u32(skb, PTSCOPE_HOOK_A_KINDS, tp_hooks[i].kinds) ||
+		      nla_put_string(skb, PTSCOPE_HOOK_A_NAME, name) ||
+		      (tp_hooks[i].active &&
+		       nla_put_flag(skb, PTSCOPE_HOOK_A_ACTIVE));
+		if (!err)
+			nla_nest_end(skb, nest);
+	}
+	if (!err) {
+		nest = nla_nest_start(skb, PTSCOPE_A_HOOK);
+		err = !nest ||
+		      nla_put_u32(skb, PTSCOPE_HOOK_A_KINDS,
+				  PTSCOPE_EVK_SWAP | PTSCOPE_EVK_UNMAP) ||
+		      nla_put_string(skb, PTSCOPE_HOOK_A_NAME, "mmu_notifier") ||
+		      (hooks_users && nla_put_flag(skb, PTSCOPE_HOOK_A_ACTIVE));
+		if (!err)
+			nla_nest_end(skb, nest);
+	}
+	mutex_unlock(&hooks_mutex);
+	return err ? -EMSGSIZE : 0;
+}
+
+void ps_hooks_exit(void)
+{
+	mutex_lock(&hooks_mutex);
+	if (hooks_users)
+		detach();
+	hooks_users = 0;
+	mutex_unlock(&hooks_mutex);
+}

@@ -1,0 +1,1045 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Subscriptions: who watches which process, and getting events to them.
+ *
+ * Probes (hooks.c) find the watchers of an mm in ps_mm_hash and copy each
+ * event into the per-CPU rings of every subscription that wants it. The
+ * first event in an empty ring (or a ring half full) raises an irq_work,
+ * which queues the subscription's worker: a probe may run inside the
+ * scheduler or under page-table locks, where even a wake-up is forbidden.
+ * The worker sends the events, merged in sequence order, unicast to the
+ * subscriber. When the socket is full the batch waits and the rings fill;
+ * only a full ring drops, and drops are counted by type at the moment they
+ * happen, so that for every type occurred = delivered + dropped once the
+ * rings are empty.
+ *
+ * Ending a subscription (unwatch, every target gone, socket closed, module
+ * unloaded) is done by its worker: unlink it from every mm, wait a grace
+ * period so no probe still holds it, send what is left and a WATCH_END,
+ * and free it.
+ */
+
+#include <linux/hashtable.h>
+#include <linux/mmu_notifier.h>
+#include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/utsname.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include "hooks.h"
+#include "netlink.h"
+#include "ptscope.h"
+#include "target.h"
+#include "walk.h"
+#include "watch.h"
+
+static unsigned int buffer_events = 4096;
+module_param(buffer_events, uint, 0644);
+MODULE_PARM_DESC(buffer_events, "Events buffered per CPU per subscription, by default (rounded up to a power of two)");
+
+static unsigned int max_subscriptions = 64;
+module_param(max_subscriptions, uint, 0644);
+MODULE_PARM_DESC(max_subscriptions, "Most subscriptions at once, all users together");
+
+static unsigned int max_targets = 1024;
+module_param(max_targets, uint, 0644);
+MODULE_PARM_DESC(max_targets, "Most processes one subscription follows (children included)");
+
+/* Events per message: 24 KiB, an order-3 allocation at most. */
+#define BATCH		256
+/* Batches per worker run before it yields to other work. */
+#define RUN_BATCHES	32
+/* How long a closing subscription waits for room in its socket. */
+#define END_WAIT	(5 * HZ)
+
+DEFINE_SPINLOCK(ps_lock);
+static DEFINE_HASHTABLE(ps_mm_hash, 8);
+static DEFINE_HASHTABLE(ps_pid_hash, 8);
+static LIST_HEAD(ps_subs);
+static LIST_HEAD(ps_attach_list);
+static LIST_HEAD(ps_detach_list);
+static unsigned int nr_subs;
+static struct ptscope_counts ps_totals;	/* of subscriptions freed */
+
+static DEFINE_MUTEX(ps_mutex);		/* subscribing against unloading */
+static bool ps_unloading;
+static DECLARE_WAIT_QUEUE_HEAD(ps_subs_gone);
+static struct workqueue_struct *ps_wq;
+static void notifier_work_fn(struct work_struct *w);
+static DECLARE_WORK(notifier_work, notifier_work_fn);
+
+static atomic_long_t nr_targets_live, nr_mmws, nr_notifiers;
+
+static u32 kind_of(u8 type)
+{
+	switch (type) {
+	case PTSCOPE_EV_FAULT:		return PTSCOPE_EVK_FAULT;
+	case PTSCOPE_EV_TLB_FLUSH:
+	case PTSCOPE_EV_TLB_SHOOTDOWN:	return PTSCOPE_EVK_TLB;
+	case PTSCOPE_EV_SWAP_OUT:
+	case PTSCOPE_EV_SWAP_IN:	return PTSCOPE_EVK_SWAP;
+	case PTSCOPE_EV_INVALIDATE:	return PTSCOPE_EVK_UNMAP;
+	case PTSCOPE_EV_EXIT:		return PTSCOPE_EVK_ALL;	/* always told */
+	default:			return PTSCOPE_EVK_PROCESS;
+	}
+}
+
+/* ---- address spaces ---- */
+
+struct ps_mmw *ps_mmw_find(struct mm_struct *mm)
+{
+	struct ps_mmw *mmw;
+
+	hash_for_each_possible_rcu(ps_mm_hash, mmw, node, (unsigned long)mm)
+		if (mmw->mm == mm)
+			return mmw;
+	return NULL;
+}
+
+static void mmw_update_kinds(struct ps_mmw *mmw)
+{
+	struct ps_target *t;
+	u32 kinds = 0;
+
+	list_for_each_entry(t, &mmw->targets, mm_node)
+		kinds |= t->sub->mask | PTSCOPE_EVK_PROCESS;
+	WRITE_ONCE(mmw->kinds, kinds);
+}
+
+/* Under ps_lock. @spare, if given, is used instead of allocating. */
+static struct ps_mmw *mmw_get_locked(struct mm_struct *mm, struct ps_mmw **spare)
+{
+	struct ps_mmw *mmw = ps_mmw_find(mm);
+
+	if (mmw)
+		return mmw;
+	if (spare && *spare) {
+		mmw = *spare;
+		*spare = NULL;
+	} else {
+		mmw = kzalloc(sizeof(*mmw), GFP_ATOMIC);
+		if (!mmw)
+			return NULL;
+	}
+	mmgrab(mm);
+	mmw->mm = mm;
+	INIT_LIST_HEAD(&mmw->targets);
+	hash_add_rcu(ps_mm_hash, &mmw->node, (unsigned long)mm);
+	/* The notifier needs the mmap lock: the worker attaches it. */
+	list_add_tail(&mmw->attach_node, &ps_attach_list);
+	atomic_long_inc(&nr_mmws);
+	queue_work(ps_wq, &notifier_work);
+	return mmw;
+}
+
+static void target_link_locked(struct ps_target *t, struct ps_mmw *mmw)
+{
+	t->mmw = mmw;
+	list_add_tail_rcu(&t->mm_node, &mmw->targets);
+	mmw->nr_targets++;
+	mmw_update_kinds(mmw);
+}
+
+static void target_unlink_mm_locked(struct ps_target *t)
+{
+	struct ps_mmw *mmw = t->mmw;
+
+	if (!mmw)
+		return;
+	list_del_rcu(&t->mm_node);
+	t->mmw = NULL;
+	mmw_update_kinds(mmw);
+	if (--mmw->nr_targets)
+		return;
+	hash_del_rcu(&mmw->node);
+	/* Off the attach list if still on it, onto the detach list. */
+	list_del(&mmw->attach_node);
+	list_add_tail(&mmw->attach_node, &ps_detach_list);
+	queue_work(ps_wq, &notifier_work);
+}
+
+/*
+ * Attaches notifiers to new mms and frees the mms no longer watched. One
+ * work item does both, so an mm is never detached while being attached.
+ */
+static struct ps_mmw *pop_locked(struct list_head *list)
+{
+	struct ps_mmw *mmw;
+
+	spin_lock(&ps_lock);
+	mmw = list_first_entry_or_null(list, struct ps_mmw, attach_node);
+	if (mmw)
+		list_del_init(&mmw->attach_node);
+	spin_unlock(&ps_lock);
+	return mmw;
+}
+
+static void notifier_work_fn(struct work_struct *w)
+{
+	struct ps_mmw *mmw;
+
+	while ((mmw = pop_locked(&ps_attach_list))) {
+		struct mmu_notifier *mn = NULL;
+
+		/* Only while the address space lives: exit may be under way. */
+		if (mmget_not_zero(mmw->mm)) {
+			mn = mmu_notifier_get(&ps_mn_ops, mmw->mm);
+			mmput(mmw->mm);
+			if (IS_ERR(mn))
+				mn = NULL;
+		}
+		if (mn)
+			atomic_long_inc(&nr_notifiers);
+		WRITE_ONCE(mmw->mn, mn);
+	}
+	while ((mmw = pop_locked(&ps_detach_list))) {
+		if (mmw->mn) {
+			mmu_notifier_put(mmw->mn);
+			atomic_long_dec(&nr_notifiers);
+		}
+		mmdrop(mmw->mm);
+		kfree_rcu(mmw, rcu);
+		atomic_long_dec(&nr_mmws);
+	}
+}
+
+/* ---- events ---- */
+
+static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
+			  const struct ptscope_event *src)
+{
+	struct ptscope_event ev = *src;
+
+	ev.pid = pid_nr_ns(t->pid, sub->pid_ns);
+	ev.tid = (current->flags & PF_KTHREAD) ? 0 :
+		 task_pid_nr_ns(current, sub->pid_ns);
+	if (!sub->frames_visible) {
+		ev.pfn = 0;
+		ev.old_pfn = 0;
+		ev.flags |= PTSCOPE_EV_F_FRAMES_HIDDEN;
+	}
+	switch (ps_rings_put(&sub->rings, &ev, &sub->seq)) {
+	case PS_PUT_HALF:
+		WRITE_ONCE(sub->urgent, true);
+		fallthrough;
+	case PS_PUT_FIRST:
+		irq_work_queue(&sub->kick);
+		break;
+	default:
+		break;
+	}
+}
+
+/* To every subscription watching @mmw that wants @ev's kind. Under RCU. */
+void ps_emit(struct ps_mmw *mmw, struct ptscope_event *ev)
+{
+	u32 kind = kind_of(ev->type);
+	struct ps_target *t;
+
+	list_for_each_entry_rcu(t, &mmw->targets, mm_node) {
+		if ((READ_ONCE(t->sub->mask) & kind) &&
+		    !test_bit(PS_TARGET_EXITED, &t->flags))
+			sub_put_event(t->sub, t, ev);
+	}
+}
+
+static void process_event(struct ps_target *t, u8 type, u32 count)
+{
+	struct ptscope_event ev = {
+		.type = type,
+		.time_ns = ktime_get_mono_fast_ns(),
+		.cpu = raw_smp_processor_id(),
+		.count = count,
+	};
+
+	if (t->sub->mask & kind_of(type))
+		sub_put_event(t->sub, t, &ev);
+}
+
+static void sub_kick(struct irq_work *w)
+{
+	struct ps_sub *sub = container_of(w, struct ps_sub, kick);
+
+	if (READ_ONCE(sub->urgent))
+		mod_delayed_work(ps_wq, &sub->work, 0);
+	else
+		queue_delayed_work(ps_wq, &sub->work, 1);
+}
+
+/* Under ps_lock. The first reason given is the one reported. */
+static void sub_end_locked(struct ps_sub *sub, u8 reason)
+{
+	if (!sub->ending) {
+		sub->ending = true;
+		sub->end_reason = reason;
+	}
+	mod_delayed_work(ps_wq, &sub->work, 0);
+}
+
+/* ---- the process: tracepoints, under preemption off ---- */
+
+static bool pid_watched(struct pid *pid)
+{
+	struct ps_target *t;
+	bool found = false;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ps_pid_hash, t, pid_node, (unsigned long)pid)
+		if (t->pid == pid)
+			found = true;
+	rcu_read_unlock();
+	return found;
+}
+
+void ps_target_exit(struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+	struct ps_target *t;
+
+	if (!pid_watched(pid))
+		return;
+	spin_lock(&ps_lock);
+	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
+		struct ps_sub *sub = t->sub;
+
+		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags))
+			continue;
+		process_event(t, PTSCOPE_EV_EXIT, 0);
+		set_bit(PS_TARGET_EXITED, &t->flags);
+		atomic_long_dec(&nr_targets_live);
+		sub->reap = true;
+		if (!--sub->nr_live)
+			sub_end_locked(sub, PTSCOPE_END_EXITED);
+		else
+			mod_delayed_work(ps_wq, &sub->work, 0);
+	}
+	spin_unlock(&ps_lock);
+}
+
+void ps_target_exec(struct task_struct *task, bool dumpable)
+{
+	struct pid *pid = task_tgid(task);
+	struct ps_target *t;
+
+	if (!pid_watched(pid))
+		return;
+	spin_lock(&ps_lock);
+	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
+		struct ps_sub *sub = t->sub;
+		struct ps_mmw *mmw;
+
+		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags))
+			continue;
+		/* A setuid program: pagemap would now refuse this subscriber. */
+		if (!dumpable && !sub->may_ptrace) {
+			target_unlink_mm_locked(t);
+			sub_end_locked(sub, PTSCOPE_END_ACCESS);
+			continue;
+		}
+		mmw = mmw_get_locked(task->mm, NULL);
+		if (!mmw) {
+			pr_warn_ratelimited("out of memory following an exec\n");
+			target_unlink_mm_locked(t);
+			sub_end_locked(sub, PTSCOPE_END_EXITED);
+			continue;
+		}
+		if (mmw != t->mmw) {
+			target_unlink_mm_locked(t);
+			target_link_locked(t, mmw);
+		}
+		process_event(t, PTSCOPE_EV_EXEC, 0);
+	}
+	spin_unlock(&ps_lock);
+}
+
+static struct ps_target *target_alloc(struct ps_sub *sub, struct pid *pid,
+				      gfp_t gfp)
+{
+	struct ps_target *t = kzalloc(sizeof(*t), gfp);
+
+	if (!t)
+		return NULL;
+	t->sub = sub;
+	t->pid = get_pid(pid);
+	INIT_LIST_HEAD(&t->mm_node);
+	return t;
+}
+
+/* Under ps_lock: the target joins its subscription, watching @mmw. */
+static void target_add_locked(struct ps_target *t, struct ps_mmw *mmw)
+{
+	list_add_tail(&t->sub_node, &t->sub->targets);
+	hash_add_rcu(ps_pid_hash, &t->pid_node, (unsigned long)t->pid);
+	t->sub->nr_live++;
+	atomic_long_inc(&nr_targets_live);
+	target_link_locked(t, mmw);
+}
+
+void ps_target_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct pid *pid = task_tgid(parent);
+	struct ps_target *t;
+
+	if (!pid_watched(pid) || !child->mm)
+		return;
+	spin_lock(&ps_lock);
+	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
+		struct ps_sub *sub = t->sub;
+		struct ps_target *nt;
+		struct ps_mmw *mmw;
+
+		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags) ||
+		    !(sub->flags & PTSCOPE_WATCH_F_CHILDREN) || sub->ending ||
+		    sub->nr_live >= READ_ONCE(max_targets))
+			continue;
+		nt = target_alloc(sub, task_tgid(child), GFP_ATOMIC);
+		mmw = nt ? mmw_get_locked(child->mm, NULL) : NULL;
+		if (!mmw) {
+			if (nt)
+				put_pid(nt->pid);
+			kfree(nt);
+			pr_warn_ratelimited("out of memory following a fork\n");
+			continue;
+		}
+		target_add_locked(nt, mmw);
+		process_event(t, PTSCOPE_EV_FORK, pid_nr_ns(nt->pid, sub->pid_ns));
+	}
+	spin_unlock(&ps_lock);
+}
+
+/* ---- delivery: the worker ---- */
+
+static void sub_counts(struct ps_sub *sub, struct ptscope_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	ps_rings_counts(&sub->rings, c);
+	memcpy(c->delivered, sub->delivered, sizeof(c->delivered));
+}
+
+static bool sock_gone(struct ps_sub *sub)
+{
+	return sock_flag(sub->sk, SOCK_DEAD);
+}
+
+static int send_batch(struct ps_sub *sub)
+{
+	size_t bytes = sub->batch_n * sizeof(*sub->batch);
+	struct ptscope_counts c;
+	struct sk_buff *skb;
+	struct nlattr *nla;
+	void *hdr;
+	u32 i;
+	int err;
+
+	sub_counts(sub, &c);
+	for (i = 0; i < sub->batch_n; i++)
+		c.delivered[sub->batch[i].type]++;
+
+	skb = genlmsg_new(nla_total_size(bytes) + nla_total_size(sizeof(c)),
+			  GFP_KERNEL);
+	if (!skb)
+		return -EAGAIN;		/* try again shortly */
+	hdr = genlmsg_put(skb, 0, 0, &ptscope_family, 0, PTSCOPE_CMD_EVENTS);
+	nla = hdr ? nla_reserve(skb, PTSCOPE_A_EVENTS, bytes) : NULL;
+	if (!nla || nla_put(skb, PTSCOPE_A_COUNTS, sizeof(c), &c)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	memcpy(nla_data(nla), sub->batch, bytes);
+	genlmsg_end(skb, hdr);
+
+	if (sock_gone(sub)) {
+		nlmsg_free(skb);
+		return -ECONNREFUSED;
+	}
+	err = genlmsg_unicast(sub->net, skb, sub->portid);
+	if (err)
+		return err;
+	for (i = 0; i < sub->batch_n; i++)
+		sub->delivered[sub->batch[i].type]++;
+	sub->batch_n = 0;
+	return 0;
+}
+
+/* 0: rings empty; -EAGAIN: socket full; -EINPROGRESS: more to do. */
+static int deliver(struct ps_sub *sub)
+{
+	int i, err;
+
+	for (i = 0; i < RUN_BATCHES; i++) {
+		if (!sub->batch_n) {
+			WRITE_ONCE(sub->urgent, false);
+			sub->batch_n = ps_rings_take(&sub->rings, sub->batch, BATCH);
+			if (!sub->batch_n)
+				return 0;
+		}
+		err = send_batch(sub);
+		if (err)
+			return err;
+	}
+	return -EINPROGRESS;
+}
+
+static int send_end(struct ps_sub *sub)
+{
+	struct ptscope_counts c;
+	struct sk_buff *skb;
+	void *hdr;
+
+	sub_counts(sub, &c);
+	skb = genlmsg_new(nla_total_size(sizeof(c)) + nla_total_size(1),
+			  GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &ptscope_family, 0, PTSCOPE_CMD_WATCH_END);
+	if (!hdr || nla_put(skb, PTSCOPE_A_COUNTS, sizeof(c), &c) ||
+	    nla_put_u8(skb, PTSCOPE_A_END_REASON, sub->end_reason)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	if (sock_gone(sub)) {
+		nlmsg_free(skb);
+		return -ECONNREFUSED;
+	}
+	return genlmsg_unicast(sub->net, skb, sub->portid);
+}
+
+static void target_free_rcu(struct rcu_head *rcu)
+{
+	struct ps_target *t = container_of(rcu, struct ps_target, rcu);
+
+	put_pid(t->pid);
+	kfree(t);
+}
+
+/* Under ps_lock: out of every list a probe could find it through. */
+static void target_unlink_locked(struct ps_target *t)
+{
+	target_unlink_mm_locked(t);
+	hash_del_rcu(&t->pid_node);
+	list_del(&t->sub_node);
+	if (!test_and_set_bit(PS_TARGET_EXITED, &t->flags)) {
+		atomic_long_dec(&nr_targets_live);
+		t->sub->nr_live--;
+	}
+}
+
+/* Frees the targets that exited (all of them, if @all). */
+static void reap_targets(struct ps_sub *sub, bool all)
+{
+	struct ps_target *t, *next;
+	LIST_HEAD(dead);
+
+	spin_lock(&ps_lock);
+	list_for_each_entry_safe(t, next, &sub->targets, sub_node) {
+		if (!all && !test_bit(PS_TARGET_EXITED, &t->flags))
+			continue;
+		target_unlink_locked(t);
+		list_add(&t->sub_node, &dead);
+	}
+	spin_unlock(&ps_lock);
+	list_for_each_entry_safe(t, next, &dead, sub_node)
+		call_rcu(&t->rcu, target_free_rcu);
+}
+
+static void sub_free(struct ps_sub *sub)
+{
+	struct ptscope_counts c;
+	int i;
+
+	sub_counts(sub, &c);
+	spin_lock(&ps_lock);
+	list_del(&sub->node);
+	nr_subs--;
+	for (i = 0; i < PTSCOPE_EV_NR; i++) {
+		ps_totals.occurred[i] += c.occurred[i];
+		ps_totals.delivered[i] += c.delivered[i];
+		ps_totals.dropped[i] += c.dropped[i];
+	}
+	spin_unlock(&ps_lock);
+
+	ps_rings_free(&sub->rings);
+	kvfree(sub->batch);
+	sock_put(sub->sk);
+	put_net(sub->net);
+	put_pid_ns(sub->pid_ns);
+	kfree(sub);
+	ps_hooks_put();
+	wake_up_all(&ps_subs_gone);
+}
+
+static void sub_work(struct work_struct *w)
+{
+	struct ps_sub *sub = container_of(to_delayed_work(w), struct ps_sub, work);
+	bool ending, gone, reap;
+	int err;
+
+	spin_lock(&ps_lock);
+	ending = sub->ending;
+	gone = sub->gone;
+	reap = sub->reap;
+	sub->reap = false;
+	spin_unlock(&ps_lock);
+
+	if (ending && !sub->unlinked) {
+		reap_targets(sub, true);
+		/* No probe holds the subscription after this... */
+		synchronize_rcu();
+		/* ...nor a wake-up it raised. */
+		irq_work_sync(&sub->kick);
+		sub->unlinked = true;
+		sub->end_deadline = jiffies + (READ_ONCE(ps_unloading) ? 0 : END_WAIT);
+	} else if (reap) {
+		reap_targets(sub, false);
+	}
+
+	if (!gone) {
+		err = deliver(sub);
+		if (err == -EINPROGRESS ||
+		    (err == -EAGAIN && (!ending || time_before(jiffies, sub->end_deadline)))) {
+			queue_delayed_work(ps_wq, &sub->work, err == -EAGAIN);
+			return;
+		}
+		if (err && err != -EAGAIN)
+			gone = true;
+	}
+	if (!ending)
+		return;
+	if (!gone) {
+		err = send_end(sub);
+		if ((err == -EAGAIN || err == -ENOMEM) &&
+		    time_before(jiffies, sub->end_deadline)) {
+			queue_delayed_work(ps_wq, &sub->work, 1);
+			return;
+		}
+	}
+	/* Nothing can queue this work again: it may free itself. */
+	cancel_delayed_work(&sub->work);
+	sub_free(sub);
+}
+
+/* ---- netlink ---- */
+
+static struct ps_sub *find_sub_locked(struct net *net, u32 portid)
+{
+	struct ps_sub *sub;
+
+	list_for_each_entry(sub, &ps_subs, node)
+		if (sub->portid == portid && net_eq(sub->net, net) && !sub->ending)
+			return sub;
+	return NULL;
+}
+
+static unsigned int count_pids(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+	unsigned int n = 0;
+	int rem;
+
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem)
+		n += nla_type(a) == PTSCOPE_A_PID;
+	return n;
+}
+
+static struct ps_sub *sub_alloc(struct sk_buff *skb, struct genl_info *info,
+				u32 size)
+{
+	struct nlattr **tb = info->attrs;
+	struct ps_sub *sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+
+	if (!sub)
+		return NULL;
+	sub->batch = kvmalloc_array(BATCH, sizeof(*sub->batch), GFP_KERNEL_ACCOUNT);
+	if (!sub->batch || ps_rings_init(&sub->rings, size)) {
+		kvfree(sub->batch);
+		kfree(sub);
+		return NULL;
+	}
+	sub->mask = tb[PTSCOPE_A_EVENT_MASK] ?
+		    nla_get_u32(tb[PTSCOPE_A_EVENT_MASK]) : PTSCOPE_EVK_ALL;
+	sub->flags = tb[PTSCOPE_A_WATCH_FLAGS] ?
+		     nla_get_u32(tb[PTSCOPE_A_WATCH_FLAGS]) : 0;
+	sub->net = get_net(genl_info_net(info));
+	sub->sk = NETLINK_CB(skb).sk;
+	sock_hold(sub->sk);
+	sub->portid = info->snd_portid;
+	sub->frames_visible = ptscope_frames_visible(skb);
+	sub->may_ptrace = netlink_capable(skb, CAP_SYS_PTRACE);
+	sub->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	INIT_LIST_HEAD(&sub->targets);
+	init_irq_work(&sub->kick, sub_kick);
+	INIT_DELAYED_WORK(&sub->work, sub_work);
+	return sub;
+}
+
+/* Releases what sub_alloc() took, for a subscription never published. */
+static void sub_discard(struct ps_sub *sub)
+{
+	ps_rings_free(&sub->rings);
+	kvfree(sub->batch);
+	sock_put(sub->sk);
+	put_net(sub->net);
+	put_pid_ns(sub->pid_ns);
+	kfree(sub);
+}
+
+struct new_target {
+	struct ps_target *t;
+	struct ptscope_target tg;	/* the checked mm */
+	struct ps_mmw *spare;
+};
+
+/* Resolves and checks each PTSCOPE_A_PID, with the access rules of walking. */
+static int resolve_targets(struct sk_buff *skb, struct genl_info *info,
+			   struct ps_sub *sub, struct new_target *nt,
+			   unsigned int *nr)
+{
+	const struct nlattr *a;
+	int rem, err;
+
+	*nr = 0;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		struct new_target *n = &nt[*nr];
+		struct task_struct *task;
+		unsigned int i;
+		struct pid *pid;
+
+		if (nla_type(a) != PTSCOPE_A_PID)
+			continue;
+		err = ptscope_target_get(skb, a, info->extack, &n->tg);
+		if (err)
+			return err;
+		pid = find_get_pid(nla_get_u32(a));
+		task = get_pid_task(pid, PIDTYPE_PID);
+		put_pid(pid);
+		if (!task || READ_ONCE(task->mm) != n->tg.mm) {
+			if (task)
+				put_task_struct(task);
+			ptscope_target_put(&n->tg);
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "the process is gone");
+			return -ESRCH;
+		}
+		n->t = target_alloc(sub, task_tgid(task), GFP_KERNEL_ACCOUNT);
+		put_task_struct(task);
+		n->spare = kzalloc(sizeof(*n->spare), GFP_KERNEL_ACCOUNT);
+		++*nr;
+		if (!n->t || !n->spare)
+			return -ENOMEM;
+		for (i = 0; i + 1 < *nr; i++) {
+			if (nt[i].t->pid == n->t->pid) {
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "this process is named twice (threads of one process count as one)");
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static void free_new_targets(struct new_target *nt, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (nt[i].t) {
+			put_pid(nt[i].t->pid);
+			kfree(nt[i].t);
+		}
+		kfree(nt[i].spare);
+		ptscope_target_put(&nt[i].tg);
+	}
+}
+
+static int watch_reply(struct genl_info *info, struct ps_sub *sub)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_family, 0, PTSCOPE_CMD_WATCH);
+	if (!hdr || nla_put_u32(msg, PTSCOPE_A_BUFFER, sub->rings.size) ||
+	    (!sub->frames_visible && nla_put_flag(msg, PTSCOPE_A_FRAMES_HIDDEN))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *buf = info->attrs[PTSCOPE_A_BUFFER];
+	u32 size = buf ? nla_get_u32(buf) : READ_ONCE(buffer_events);
+	unsigned int i, nr, npids = count_pids(info->nlhdr);
+	struct new_target *nt = NULL;
+	struct ps_sub *sub;
+	int err;
+
+	if (!npids) {
+		NL_SET_ERR_MSG(info->extack, "missing PTSCOPE_A_PID: which process?");
+		return -EINVAL;
+	}
+	if (info->attrs[PTSCOPE_A_EVENT_MASK] &&
+	    !nla_get_u32(info->attrs[PTSCOPE_A_EVENT_MASK])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_EVENT_MASK],
+				    "no event kinds chosen");
+		return -EINVAL;
+	}
+	if (npids > PTSCOPE_WATCH_MAX_PIDS) {
+		NL_SET_ERR_MSG(info->extack, "too many processes in one subscription");
+		return -E2BIG;
+	}
+	size = roundup_pow_of_two(clamp_t(u32, size, PTSCOPE_BUFFER_MIN,
+					  PTSCOPE_BUFFER_MAX));
+
+	mutex_lock(&ps_mutex);
+	err = -ESHUTDOWN;
+	if (ps_unloading) {
+		NL_SET_ERR_MSG(info->extack, "the module is being unloaded");
+		goto unlock;
+	}
+	spin_lock(&ps_lock);
+	err = find_sub_locked(genl_info_net(info), info->snd_portid) ? -EBUSY :
+	      nr_subs >= READ_ONCE(max_subscriptions) ? -ENOSPC : 0;
+	spin_unlock(&ps_lock);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket already has a subscription: open another socket");
+	if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "too many subscriptions at once (module parameter max_subscriptions)");
+	if (err)
+		goto unlock;
+
+	err = -ENOMEM;
+	sub = sub_alloc(skb, info, size);
+	nt = kcalloc(npids, sizeof(*nt), GFP_KERNEL);
+	if (!sub || !nt)
+		goto fail;
+	err = resolve_targets(skb, info, sub, nt, &nr);
+	if (err)
+		goto fail;
+	err = ps_hooks_get(info->extack);
+	if (err)
+		goto fail;
+
+	spin_lock(&ps_lock);
+	for (i = 0; i < nr; i++) {
+		struct ps_mmw *mmw = mmw_get_locked(nt[i].tg.mm, &nt[i].spare);
+
+		target_add_locked(nt[i].t, mmw);
+		nt[i].t = NULL;
+	}
+	list_add_tail(&sub->node, &ps_subs);
+	nr_subs++;
+	spin_unlock(&ps_lock);
+	/* Notifiers attached before the reply: the client may act at once. */
+	flush_work(&notifier_work);
+	free_new_targets(nt, nr);
+	kfree(nt);
+	mutex_unlock(&ps_mutex);
+	return watch_reply(info, sub);
+
+fail:
+	if (nt)
+		free_new_targets(nt, nr);
+	kfree(nt);
+	if (sub)
+		sub_discard(sub);
+unlock:
+	mutex_unlock(&ps_mutex);
+	return err;
+}
+
+int ptscope_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ps_sub *sub;
+
+	spin_lock(&ps_lock);
+	sub = find_sub_locked(genl_info_net(info), info->snd_portid);
+	if (sub)
+		sub_end_locked(sub, PTSCOPE_END_UNWATCH);
+	spin_unlock(&ps_lock);
+	if (!sub) {
+		NL_SET_ERR_MSG(info->extack, "this socket watches nothing");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int put_counts(struct sk_buff *msg, int type, const struct ptscope_counts *c)
+{
+	return nla_put(msg, type, sizeof(*c), c);
+}
+
+static int put_sub(struct sk_buff *msg, struct ps_sub *sub, bool show_pids)
+{
+	struct nlattr *nest = nla_nest_start(msg, PTSCOPE_A_SUB);
+	struct ptscope_counts c;
+	struct ps_target *t;
+
+	if (!nest)
+		return -EMSGSIZE;
+	sub_counts(sub, &c);
+	if (nla_put_u32(msg, PTSCOPE_SUB_A_PORTID, sub->portid) ||
+	    nla_put_u32(msg, PTSCOPE_SUB_A_EVENT_MASK, sub->mask) ||
+	    nla_put_u32(msg, PTSCOPE_SUB_A_BUFFER, sub->rings.size) ||
+	    nla_put_u32(msg, PTSCOPE_SUB_A_BUFFERED, ps_rings_used(&sub->rings)) ||
+	    put_counts(msg, PTSCOPE_SUB_A_COUNTS, &c))
+		return -EMSGSIZE;
+	if (show_pids) {
+		list_for_each_entry(t, &sub->targets, sub_node) {
+			pid_t nr = pid_vnr(t->pid);
+
+			if (!test_bit(PS_TARGET_EXITED, &t->flags) && nr &&
+			    nla_put_u32(msg, PTSCOPE_SUB_A_PID, nr))
+				return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_objects(struct sk_buff *msg)
+{
+	struct nlattr *nest = nla_nest_start(msg, PTSCOPE_A_OBJECTS);
+
+	if (!nest ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_SUBS, nr_subs, PTSCOPE_OBJ_A_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_TARGETS,
+			      atomic_long_read(&nr_targets_live), PTSCOPE_OBJ_A_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_MMS,
+			      atomic_long_read(&nr_mmws), PTSCOPE_OBJ_A_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_NOTIFIERS,
+			      atomic_long_read(&nr_notifiers), PTSCOPE_OBJ_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int ptscope_stat_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool admin = netlink_capable(skb, CAP_SYS_ADMIN);
+	struct sk_buff *msg = genlmsg_new(64 * 1024, GFP_KERNEL);
+	struct ptscope_counts all, c;
+	struct ps_sub *sub;
+	void *hdr;
+	int i, err = -EMSGSIZE;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ptscope_family, 0, PTSCOPE_CMD_STAT);
+	if (!hdr ||
+	    nla_put_string(msg, PTSCOPE_A_VERSION, PTSCOPE_VERSION) ||
+	    nla_put_string(msg, PTSCOPE_A_KERNEL, utsname()->release) ||
+	    nla_put_u8(msg, PTSCOPE_A_PAGING_LEVELS, ptscope_paging_levels()) ||
+	    nla_put_u32(msg, PTSCOPE_A_BUFFER,
+			roundup_pow_of_two(clamp_t(u32, READ_ONCE(buffer_events),
+						   PTSCOPE_BUFFER_MIN,
+						   PTSCOPE_BUFFER_MAX))) ||
+	    ps_hooks_put_stat(msg))
+		goto fail;
+
+	spin_lock(&ps_lock);
+	all = ps_totals;
+	err = put_objects(msg);
+	list_for_each_entry(sub, &ps_subs, node) {
+		bool own = sub->portid == info->snd_portid &&
+			   net_eq(sub->net, genl_info_net(info));
+
+		sub_counts(sub, &c);
+		for (i = 0; i < PTSCOPE_EV_NR; i++) {
+			all.occurred[i] += c.occurred[i];
+			all.delivered[i] += c.delivered[i];
+			all.dropped[i] += c.dropped[i];
+		}
+		if (!err && (admin || net_eq(sub->net, genl_info_net(info))))
+			err = put_sub(msg, sub, admin || own);
+	}
+	spin_unlock(&ps_lock);
+	if (err || put_counts(msg, PTSCOPE_A_COUNTS, &all)) {
+		err = -EMSGSIZE;
+		goto fail;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+fail:
+	nlmsg_free(msg);
+	return err;
+}
+
+/* A subscriber's socket closed: end its subscription without a word. */
+static int netlink_event(struct notifier_block *nb, unsigned long state,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct ps_sub *sub;
+
+	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	spin_lock(&ps_lock);
+	list_for_each_entry(sub, &ps_subs, node) {
+		if (sub->portid == n->portid && net_eq(sub->net, n->net)) {
+			sub->gone = true;
+			sub_end_locked(sub, PTSCOPE_END_UNWATCH);
+		}
+	}
+	spin_unlock(&ps_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block netlink_nb = {
+	.notifier_call = netlink_event,
+};
+
+int ptscope_watch_init(void)
+{
+	int err;
+
+	ps_wq = alloc_workqueue("ptscope", WQ_UNBOUND, 0);
+	if (!ps_wq)
+		return -ENOMEM;
+	err = netlink_register_notifier(&netlink_nb);
+	if (err)
+		destroy_workqueue(ps_wq);
+	return err;
+}
+
+/*
+ * Unload: no new subscriptions; every one is told (WATCH_END, reason
+ * UNLOAD, if its socket has room) and freed, which detaches the hooks with
+ * the last. Then the notifiers' own deferred frees, which call into this
+ * module, are waited for.
+ */
+void ptscope_watch_exit(void)
+{
+	struct ps_sub *sub;
+
+	mutex_lock(&ps_mutex);
+	ps_unloading = true;
+	mutex_unlock(&ps_mutex);
+
+	spin_lock(&ps_lock);
+	list_for_each_entry(sub, &ps_subs, node)
+		sub_end_locked(sub, PTSCOPE_END_UNLOAD);
+	spin_unlock(&ps_lock);
+	wait_event(ps_subs_gone, ({
+		bool empty;
+
+		spin_lock(&ps_lock);
+		empty = list_empty(&ps_subs);
+		spin_unlock(&ps_lock);
+		empty;
+	}));
+	flush_work(&notifier_work);
+	netlink_unregister_notifier(&netlink_nb);
+	ps_hooks_exit();
+	destroy_workqueue(ps_wq);
+	rcu_barrier();			/* target_free_rcu(), kfree_rcu() */
+	mmu_notifier_synchronize();	/* mn_free() */
+}
