@@ -82,7 +82,6 @@ static u32 kind_of(u8 type)
 	case PTSCOPE_EV_SWAP_OUT:
 	case PTSCOPE_EV_SWAP_IN:	return PTSCOPE_EVK_SWAP;
 	case PTSCOPE_EV_INVALIDATE:	return PTSCOPE_EVK_UNMAP;
-	case PTSCOPE_EV_EXIT:		return PTSCOPE_EVK_ALL;	/* always told */
 	default:			return PTSCOPE_EVK_PROCESS;
 	}
 }
@@ -294,6 +293,28 @@ static bool pid_watched(struct pid *pid)
 	return found;
 }
 
+/* Under ps_lock: @t's process is gone; the last one gone ends the watch. */
+static void target_exited_locked(struct ps_target *t)
+{
+	struct ptscope_event exit_ev = {
+		.type = PTSCOPE_EV_EXIT,
+		.time_ns = ktime_get_mono_fast_ns(),
+		.cpu = raw_smp_processor_id(),
+	};
+	struct ps_sub *sub = t->sub;
+
+	if (test_and_set_bit(PS_TARGET_EXITED, &t->flags))
+		return;
+	atomic_long_dec(&nr_targets_live);
+	/* Whatever kinds were chosen: a watcher is always told. */
+	sub_put_event(sub, t, &exit_ev);
+	sub->reap = true;
+	if (!--sub->nr_live)
+		sub_end_locked(sub, PTSCOPE_END_EXITED);
+	else
+		mod_delayed_work(ps_wq, &sub->work, 0);
+}
+
 void ps_target_exit(struct task_struct *task)
 {
 	struct pid *pid = task_tgid(task);
@@ -302,21 +323,27 @@ void ps_target_exit(struct task_struct *task)
 	if (!pid_watched(pid))
 		return;
 	spin_lock(&ps_lock);
-	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
-		struct ps_sub *sub = t->sub;
-
-		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags))
-			continue;
-		process_event(t, PTSCOPE_EV_EXIT, 0);
-		set_bit(PS_TARGET_EXITED, &t->flags);
-		atomic_long_dec(&nr_targets_live);
-		sub->reap = true;
-		if (!--sub->nr_live)
-			sub_end_locked(sub, PTSCOPE_END_EXITED);
-		else
-			mod_delayed_work(ps_wq, &sub->work, 0);
-	}
+	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid)
+		if (t->pid == pid)
+			target_exited_locked(t);
 	spin_unlock(&ps_lock);
+}
+
+/*
+ * Under ps_lock, for a target just added: a process whose last thread
+ * left before the target was hashed had its exit tracepoint unheard.
+ */
+static void target_check_alive_locked(struct ps_target *t)
+{
+	struct task_struct *task;
+	bool gone;
+
+	rcu_read_lock();
+	task = pid_task(t->pid, PIDTYPE_TGID);
+	gone = !task || !atomic_read(&task->signal->live);
+	rcu_read_unlock();
+	if (gone)
+		target_exited_locked(t);
 }
 
 void ps_target_exec(struct task_struct *task, bool dumpable)
@@ -331,7 +358,8 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 		struct ps_sub *sub = t->sub;
 		struct ps_mmw *mmw;
 
-		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags))
+		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags) ||
+		    sub->ending)
 			continue;
 		/* A setuid program: pagemap would now refuse this subscriber. */
 		if (!dumpable && !sub->may_ptrace) {
@@ -414,9 +442,29 @@ void ps_target_fork(struct task_struct *parent, struct task_struct *child)
 
 static void sub_counts(struct ps_sub *sub, struct ptscope_counts *c)
 {
+	int i;
+
 	memset(c, 0, sizeof(*c));
 	ps_rings_counts(&sub->rings, c);
-	memcpy(c->delivered, sub->delivered, sizeof(c->delivered));
+	for (i = 0; i < PTSCOPE_EV_NR; i++) {
+		c->delivered[i] = sub->delivered[i];
+		c->dropped[i] += sub->lost[i];
+	}
+}
+
+/*
+ * A subscription ending while its socket stays full: what is still
+ * buffered will never be sent, and is counted with the drops.
+ */
+static void sub_abandon(struct ps_sub *sub)
+{
+	u32 i;
+
+	do {
+		for (i = 0; i < sub->batch_n; i++)
+			sub->lost[sub->batch[i].type]++;
+		sub->batch_n = ps_rings_take(&sub->rings, sub->batch, BATCH);
+	} while (sub->batch_n);
 }
 
 static bool sock_gone(struct ps_sub *sub)
@@ -606,6 +654,8 @@ static void sub_work(struct work_struct *w)
 		}
 		if (err && err != -EAGAIN)
 			gone = true;
+		else if (err)
+			sub_abandon(sub);
 	}
 	if (!ending)
 		return;
@@ -777,6 +827,7 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 size = buf ? nla_get_u32(buf) : READ_ONCE(buffer_events);
 	unsigned int i, nr, npids = count_pids(info->nlhdr);
 	struct new_target *nt = NULL;
+	struct ps_target *t;
 	struct ps_sub *sub;
 	int err;
 
@@ -837,6 +888,8 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	list_add_tail(&sub->node, &ps_subs);
 	nr_subs++;
+	list_for_each_entry(t, &sub->targets, sub_node)
+		target_check_alive_locked(t);
 	spin_unlock(&ps_lock);
 	/* Notifiers attached before the reply: the client may act at once. */
 	flush_work(&notifier_work);

@@ -72,6 +72,7 @@ struct ps_sub {
 	struct ptscope_event *batch;
 	u32 batch_n;
 	u64 delivered[PTSCOPE_EV_NR];
+	u64 lost[PTSCOPE_EV_NR];	/* never sent: the socket stayed full */
 	unsigned long end_deadline;
 	bool unlinked;
 

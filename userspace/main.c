@@ -18,6 +18,9 @@ static const struct ps_command *const commands[] = {
 	&ps_cmd_maps,
 	&ps_cmd_dump,
 	&ps_cmd_swaps,
+	&ps_cmd_watch,
+	&ps_cmd_run,
+	&ps_cmd_stat,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

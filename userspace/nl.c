@@ -83,7 +83,8 @@ struct transaction {
 };
 
 /* The kernel's extended ACK: a message, and which of our attributes it blamed. */
-static void report(struct transaction *t, int error, struct nlattr *tlvs, int len)
+static void report(struct nl_msg *req_msg, ps_nl_context_fn context, int error,
+		   struct nlattr *tlvs, int len)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { 0 };
 	const char *msg = NULL;
@@ -92,8 +93,8 @@ static void report(struct transaction *t, int error, struct nlattr *tlvs, int le
 	if (tlvs && len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, NULL)) {
 		if (tb[NLMSGERR_ATTR_MSG])
 			msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
-		if (tb[NLMSGERR_ATTR_OFFS] && t->context) {
-			struct nlmsghdr *req = nlmsg_hdr(t->req);
+		if (tb[NLMSGERR_ATTR_OFFS] && context && req_msg) {
+			struct nlmsghdr *req = nlmsg_hdr(req_msg);
 			uint32_t off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 
 			if (off >= NLMSG_HDRLEN + GENL_HDRLEN &&
@@ -102,7 +103,7 @@ static void report(struct transaction *t, int error, struct nlattr *tlvs, int le
 
 				if (off + nla_total_size(0) <= req->nlmsg_len &&
 				    off + (uint32_t)bad->nla_len <= req->nlmsg_len)
-					t->context(bad, ctx, sizeof(ctx));
+					context(bad, ctx, sizeof(ctx));
 			}
 		}
 	}
@@ -112,22 +113,29 @@ static void report(struct transaction *t, int error, struct nlattr *tlvs, int le
 		ps_err("kernel reports: %s", strerror(-error));
 }
 
-static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+int ps_nl_report(struct nlmsgerr *e, struct nl_msg *req, ps_nl_context_fn context)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	struct transaction *t = arg;
 	int ack_len = sizeof(*e);
 	int len;
 
-	(void)who;
+	if (!e->error)
+		return 0;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		ack_len += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - ack_len;
+	report(req, context, e->error, (nlh->nlmsg_flags & NLM_F_ACK_TLVS) ?
+	       (struct nlattr *)((char *)e + ack_len) : NULL, len);
+	return e->error;
+}
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct transaction *t = arg;
+
+	(void)who;
 	t->done = 1;
-	t->error = e->error;
-	if (e->error)
-		report(t, e->error, (nlh->nlmsg_flags & NLM_F_ACK_TLVS) ?
-			(struct nlattr *)((char *)e + ack_len) : NULL, len);
+	t->error = ps_nl_report(e, t->req, t->context);
 	return NL_STOP;
 }
 
@@ -143,7 +151,7 @@ static int on_finish(struct nl_msg *msg, void *arg)
 
 		if (err < 0) {
 			t->error = err;
-			report(t, err, (nlh->nlmsg_flags & NLM_F_ACK_TLVS) ?
+			report(t->req, t->context, err, (nlh->nlmsg_flags & NLM_F_ACK_TLVS) ?
 			       nlmsg_attrdata(nlh, sizeof(int)) : NULL,
 			       nlmsg_attrlen(nlh, sizeof(int)));
 		}

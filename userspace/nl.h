@@ -32,4 +32,12 @@ typedef void (*ps_nl_context_fn)(const struct nlattr *bad, char *buf, size_t len
 int ps_nl_transact(struct ps_nl *nl, struct nl_msg *msg, ps_nl_reply_fn fn,
 		   void *arg, ps_nl_context_fn context);
 
+/*
+ * For conversations that ps_nl_transact cannot hold (a subscription, whose
+ * events arrive among the answers): print the error ACK @e, as an NL_CB_ERR
+ * callback receives it, the way ps_nl_transact would; @req is the request
+ * it answers. Returns e->error; prints nothing for 0.
+ */
+int ps_nl_report(struct nlmsgerr *e, struct nl_msg *req, ps_nl_context_fn context);
+
 #endif

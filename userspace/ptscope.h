@@ -36,6 +36,9 @@ extern const struct ps_command ps_cmd_map;
 extern const struct ps_command ps_cmd_maps;
 extern const struct ps_command ps_cmd_dump;
 extern const struct ps_command ps_cmd_swaps;
+extern const struct ps_command ps_cmd_watch;
+extern const struct ps_command ps_cmd_run;
+extern const struct ps_command ps_cmd_stat;
 
 void ps_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ps_usage(const struct ps_command *c);	/* to stderr, PS_EXIT_USAGE */

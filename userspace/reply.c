@@ -24,6 +24,17 @@ static struct nla_policy top_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_LEAF_FLAGS]		= { .type = NLA_U32 },
 	[PTSCOPE_A_FEATURES]		= { .type = NLA_U32 },
 	[PTSCOPE_A_SWAP_AREA]		= { .type = NLA_NESTED },
+	[PTSCOPE_A_EVENT_MASK]		= { .type = NLA_U32 },
+	[PTSCOPE_A_WATCH_FLAGS]		= { .type = NLA_U32 },
+	[PTSCOPE_A_BUFFER]		= { .type = NLA_U32 },
+	/* Binary structs: their exact sizes are checked where they are read. */
+	[PTSCOPE_A_EVENTS]		= { .type = NLA_UNSPEC },
+	[PTSCOPE_A_COUNTS]		= { .type = NLA_UNSPEC },
+	[PTSCOPE_A_END_REASON]		= { .type = NLA_U8 },
+	[PTSCOPE_A_KERNEL]		= { .type = NLA_STRING },
+	[PTSCOPE_A_HOOK]		= { .type = NLA_NESTED },
+	[PTSCOPE_A_OBJECTS]		= { .type = NLA_NESTED },
+	[PTSCOPE_A_SUB]			= { .type = NLA_NESTED },
 };
 
 static struct nla_policy swap_policy[PTSCOPE_SWAP_A_MAX + 1] = {
@@ -55,7 +66,7 @@ static struct nla_policy vma_policy[PTSCOPE_VMA_A_MAX + 1] = {
 	[PTSCOPE_VMA_A_NAME]	= { .type = NLA_STRING },
 };
 
-static int parse_top(struct nlmsghdr *nlh, struct nlattr **tb, const char **why)
+int ps_parse_attrs(struct nlmsghdr *nlh, struct nlattr **tb, const char **why)
 {
 	if (genlmsg_parse(nlh, 0, tb, PTSCOPE_A_MAX, top_policy)) {
 		*why = "malformed attributes";
@@ -69,7 +80,7 @@ int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why)
 	struct nlattr *tb[PTSCOPE_A_MAX + 1];
 
 	memset(info, 0, sizeof(*info));
-	if (parse_top(nlh, tb, why))
+	if (ps_parse_attrs(nlh, tb, why))
 		return -1;
 	if (!tb[PTSCOPE_A_VERSION] || !tb[PTSCOPE_A_PAGING_LEVELS] ||
 	    !tb[PTSCOPE_A_PAGE_SHIFT] || !tb[PTSCOPE_A_MAX_ADDRS]) {
@@ -92,7 +103,7 @@ int ps_parse_swap_area(struct nlmsghdr *nlh, struct ps_swap_area *a,
 	struct nlattr *top[PTSCOPE_A_MAX + 1], *tb[PTSCOPE_SWAP_A_MAX + 1];
 
 	memset(a, 0, sizeof(*a));
-	if (parse_top(nlh, top, why))
+	if (ps_parse_attrs(nlh, top, why))
 		return -1;
 	if (!top[PTSCOPE_A_SWAP_AREA] ||
 	    nla_parse_nested(tb, PTSCOPE_SWAP_A_MAX, top[PTSCOPE_A_SWAP_AREA],
@@ -181,7 +192,7 @@ int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why)
 	int rem;
 
 	memset(w, 0, sizeof(*w));
-	if (parse_top(nlh, tb, why))
+	if (ps_parse_attrs(nlh, tb, why))
 		return -1;
 	if (!tb[PTSCOPE_A_PID] || !tb[PTSCOPE_A_VA] ||
 	    !tb[PTSCOPE_A_PAGING_LEVELS] || !tb[PTSCOPE_A_STATE] ||

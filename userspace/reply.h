@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel replies, parsed and checked into plain structs. Everything the
- * kernel sends passes through here, so nothing else reads attributes.
+ * kernel sends passes through here (the live-event messages through
+ * watchreply.c, on top of ps_parse_attrs), so nothing else reads attributes.
  */
 #ifndef PTSCOPE_REPLY_H
 #define PTSCOPE_REPLY_H
@@ -59,6 +60,8 @@ struct ps_swap_area {
 };
 
 /* 0, or -1 if the message is not a well-formed reply (reason in @why). */
+/* The top-level attributes of any ptscope message, checked by one policy. */
+int ps_parse_attrs(struct nlmsghdr *nlh, struct nlattr **tb, const char **why);
 int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why);
 int ps_parse_vma(struct nlattr *nest, struct ps_vma *v, const char **why);
 int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why);

@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# `ptscope watch` and `ptscope run`: live events, checked against what the
+# kernel counts elsewhere (/proc/PID/stat fault counters, pagemap) and
+# against what the test program itself did.
+
+load helpers
+
+setup_file() {
+	require_module
+	install_bins
+}
+
+setup() {
+	require_module
+	FIFO=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$FIFO"
+	start_target F --prog faulter "$FIFO"
+	FN=0
+}
+
+teardown() {
+	[ -z "${WATCH_PID:-}" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
+	stop_targets
+	[ -d /sys/module/ptscope ] || insmod "$MODULE"
+	check_dmesg
+}
+
+# fdo WORD [ARG]: have the faulter do something; waits for its answer.
+# (FAULTER_FIFO, FAULTER_OUT: another faulter than F.)
+fdo() {
+	local i fifo=${FAULTER_FIFO:-$FIFO} out=${FAULTER_OUT:-$F_OUT}
+	FN=$((FN + 1))
+	echo "$FN $*" >"$fifo"
+	for i in $(seq 600); do
+		grep -q "^ok $FN\$" "$out" && return 0
+		grep -q '^error' "$out" && break
+		sleep 0.05
+	done
+	cat "$out" >&2
+	return 1
+}
+
+# The region the last "map" made: REGION (hex, as ptscope prints) and PAGES.
+region() {
+	local line
+	line=$(grep '^region' "$F_OUT" | tail -1)
+	REGION=$(printf '0x%x' "$(awk '{ print $2 }' <<<"$line")")
+	PAGES=$(awk '{ print $3 }' <<<"$line")
+}
+
+# page N: the address of page N of the region, as ptscope prints it.
+page() {
+	printf '0x%x' $((REGION + $1 * 4096))
+}
+
+# watch_start ARGS...: `ptscope --json watch ARGS` in the background;
+# returns once it says it is watching.
+watch_start() {
+	local i
+	WATCH_OUT=$BATS_TEST_TMPDIR/watch.json
+	WATCH_ERR=$BATS_TEST_TMPDIR/watch.err
+	${WATCH_AS:+setpriv --reuid="$WATCH_AS" --regid="$WATCH_AS" --clear-groups} \
+		"$BIN/ptscope" --json watch "$@" >"$WATCH_OUT" 2>"$WATCH_ERR" &
+	WATCH_PID=$!
+	for i in $(seq 600); do
+		grep -q '^ptscope: watching' "$WATCH_ERR" && return 0
+		kill -0 "$WATCH_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	cat "$WATCH_ERR" >&2
+	return 1
+}
+
+# watch_stop: Ctrl-C, and the watcher must end cleanly with its summary.
+watch_stop() {
+	local status=0
+	kill -INT "$WATCH_PID"
+	wait "$WATCH_PID" || status=$?
+	WATCH_PID=
+	if [ "$status" -ne 0 ]; then
+		cat "$WATCH_ERR" >&2
+		return 1
+	fi
+	jq -e 'select(.type == "summary")' "$WATCH_OUT" >/dev/null
+}
+
+# events JQFILTER: the events that match, one per line (compact JSON).
+events() {
+	jq -c "select($1)" "$WATCH_OUT"
+}
+
+count() {
+	events "$1" | wc -l
+}
+
+# stat_field PID N: field N of /proc/PID/stat (10 minflt, 12 majflt).
+stat_field() {
+	sed 's/.*) //' "/proc/$1/stat" | awk -v n=$(($2 - 2)) '{ print $n }'
+}
+
+# pagemap PID ADDR N: N raw pagemap entries from ADDR, one hex word a line.
+pagemap() {
+	dd if="/proc/$1/pagemap" bs=8 skip=$(($2 / 4096)) count="$3" status=none |
+		od -An -v -t x8 -w8 | tr -d ' '
+}
+
+@test "touching N fresh pages gives N fault events: minflt's count, pagemap's frames" {
+	fdo map 256
+	region
+	watch_start "$F_PID" --events fault
+	local m0 m1
+	m0=$(stat_field "$F_PID" 10)
+	fdo touch
+	m1=$(stat_field "$F_PID" 10)
+	watch_stop
+
+	[ $((m1 - m0)) -eq 256 ]
+	# Every fault the kernel counted while we watched, and nothing else.
+	[ "$(count '.type == "fault" and .counted')" -eq $((m1 - m0)) ]
+	# One per page, each at its page, each a write that filled an empty entry.
+	local got want
+	got=$(events '.type == "fault"' | jq -r .va | sort -u)
+	want=$(for i in $(seq 0 255); do page "$i"; echo; done | sort -u)
+	[ "$got" = "$want" ]
+	[ "$(count '.type == "fault" and .access == "write" and .before == "none" and .after == "present" and .major == false and .outcome == "minor"')" -eq 256 ]
+	# The frame each fault mapped is the one pagemap shows now.
+	local i=0 entry pfn
+	while read -r entry; do
+		pfn=$(printf '0x%x' $((0x$entry & ((1 << 55) - 1))))
+		[ "$pfn" != 0x0 ]
+		[ "$(events ".type == \"fault\" and .va == \"$(page $i)\"" | jq -r .pfn)" = "$pfn" ]
+		i=$((i + 1))
+	done < <(pagemap "$F_PID" "$REGION" 256)
+	[ "$i" -eq 256 ]
+}
+
+@test "a write after fork is a copy-on-write fault in the child, onto a new frame" {
+	fdo map 4
+	region
+	fdo touch
+	local parent_pfn child child_pfn
+	parent_pfn=$(printf '0x%x' $((0x$(pagemap "$F_PID" "$REGION" 1) & ((1 << 55) - 1))))
+	watch_start "$F_PID" --children
+	fdo fork
+	child=$(awk '$1 == "child" { print $2 }' "$F_OUT")
+	echo "$child" >>"$BATS_FILE_TMPDIR/pids"
+	child_pfn=$(printf '0x%x' $((0x$(pagemap "$child" "$REGION" 1) & ((1 << 55) - 1))))
+	watch_stop
+
+	[ "$(count ".type == \"fork\" and .pid == $F_PID and .child == $child")" -eq 1 ]
+	local cow
+	cow=$(events ".type == \"fault\" and .pid == $child and .va == \"$REGION\"")
+	[ "$(wc -l <<<"$cow")" -eq 1 ]
+	[ "$(jq -r .outcome <<<"$cow")" = cow ]
+	[ "$(jq -r .access <<<"$cow")" = write ]
+	[ "$(jq -r .old_pfn <<<"$cow")" = "$parent_pfn" ]
+	[ "$(jq -r .pfn <<<"$cow")" = "$child_pfn" ]
+	[ "$child_pfn" != "$parent_pfn" ]
+}
+
+@test "MADV_PAGEOUT gives a swap_out per page with pagemap's entry; touching them is N major swap-ins" {
+	grep -q zram /proc/swaps || skip "no swap in this VM"
+	fdo map 32
+	region
+	fdo touch
+	watch_start "$F_PID" --events fault,swap
+	fdo pageout
+	local entries j0 j1
+	entries=$(pagemap "$F_PID" "$REGION" 32)
+	j0=$(stat_field "$F_PID" 12)
+	fdo touch
+	j1=$(stat_field "$F_PID" 12)
+	watch_stop
+
+	local i=0 entry type offset ev
+	while read -r entry; do
+		# pagemap: bit 62 swapped, type in bits 0-4, offset in 5-54.
+		[ $((0x$entry >> 62 & 1)) -eq 1 ]
+		type=$((0x$entry & 31))
+		offset=$(printf '0x%x' $((0x$entry >> 5 & ((1 << 50) - 1))))
+		ev=$(events ".type == \"swap_out\" and .va == \"$(page $i)\"")
+		[ "$(wc -l <<<"$ev")" -eq 1 ]
+		[ "$(jq -r .swap.type <<<"$ev")" -eq "$type" ]
+		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
+		ev=$(events ".type == \"swap_in\" and .va == \"$(page $i)\"")
+		[ "$(wc -l <<<"$ev")" -eq 1 ]
+		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
+		i=$((i + 1))
+	done <<<"$entries"
+	[ "$i" -eq 32 ]
+	[ $((j1 - j0)) -eq 32 ]
+	[ "$(count '.type == "fault" and .major and .before == "swap"')" -eq $((j1 - j0)) ]
+}
+
+@test "mprotect and munmap flush the range from the TLBs; the other CPU is shot down" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	fdo map 64
+	region
+	fdo touch
+	fdo spin
+	watch_start "$F_PID" --events tlb
+	fdo mprotect
+	fdo munmap
+	watch_stop
+
+	local end
+	end=$(page 64)
+	# Addresses as numbers for the range comparison.
+	local covering='(.start | ltrimstr("0x") | explode | map(if . >= 97 then . - 87 else . - 48 end) | reduce .[] as $d (0; . * 16 + $d)) as $s
+		| (.end | ltrimstr("0x") | explode | map(if . >= 97 then . - 87 else . - 48 end) | reduce .[] as $d (0; . * 16 + $d)) as $e
+		| $s <= '$((REGION))' and $e >= '$((REGION + 64 * 4096))
+	[ "$(jq -c "select(.type == \"tlb_flush\" and .reason == \"mprotect\") | select($covering)" "$WATCH_OUT" | wc -l)" -ge 1 ]
+	[ "$(jq -c "select(.type == \"tlb_flush\" and .reason == \"munmap\") | select($covering)" "$WATCH_OUT" | wc -l)" -ge 1 ]
+	# The spinning thread keeps the mm loaded on CPU 1: flushes interrupt it.
+	[ "$(count '.type == "tlb_flush" and .ipi and .cpu == 0')" -ge 1 ]
+	[ "$(count ".type == \"tlb_shootdown\" and .cpu == 1 and .pid == $F_PID")" -ge 1 ]
+	[ -n "$end" ]
+}
+
+@test "ptscope run sees a new program from its first instruction, in ld.so" {
+	local ldso range lo hi first
+	# With ASLR off the layout repeats: take ld.so's text from a twin run.
+	ldso=$(setarch -R cat /proc/self/maps | awk '$2 ~ /^r-x/ && $6 ~ /ld-linux/ { print $1 }')
+	[ -n "$ldso" ]
+	lo=$((0x${ldso%-*}))
+	hi=$((0x${ldso#*-}))
+	run_cli 0 --json run -- setarch -R /bin/true
+	[ "$(jq -c 'select(.type == "exec")' <<<"$output" | wc -l)" -eq 2 ]
+	# The first fault after the last exec: user mode fetching ld.so's entry.
+	first=$(jq -c 'select(.type == "exec" or .type == "fault")' <<<"$output" |
+		awk '/"type":"exec"/ { n++; next } n == 2 { print; exit }')
+	[ "$(jq -r .access <<<"$first")" = exec ]
+	[ "$(jq -r .user <<<"$first")" = true ]
+	local va=$(($(jq -r .va <<<"$first")))
+	[ "$va" -ge "$lo" ] && [ "$va" -lt "$hi" ]
+	jq -e 'select(.type == "summary") | .occurred.exit == 1' <<<"$output" >/dev/null
+}
+
+@test "a tiny buffer under a fault storm reports its drops: delivered + dropped = minflt" {
+	fdo map 8192
+	region
+	watch_start "$F_PID" --events fault --buffer 16
+	local m0 m1
+	m0=$(stat_field "$F_PID" 10)
+	fdo touch
+	m1=$(stat_field "$F_PID" 10)
+	watch_stop
+
+	local delivered dropped occurred
+	delivered=$(jq -r 'select(.type == "summary") | .delivered.fault' "$WATCH_OUT")
+	dropped=$(jq -r 'select(.type == "summary") | .dropped.fault // 0' "$WATCH_OUT")
+	occurred=$(jq -r 'select(.type == "summary") | .occurred.fault' "$WATCH_OUT")
+	[ "$dropped" -gt 0 ]
+	[ $((delivered + dropped)) -eq "$occurred" ]
+	[ "$occurred" -eq $((m1 - m0)) ]
+	[ "$(count '.type == "fault"')" -eq "$delivered" ]
+	[ "$(count '.type == "drops"')" -ge 1 ]
+}
+
+@test "a target that exits ends the watch with an exit event" {
+	watch_start "$F_PID"
+	echo "99 exit" >"$FIFO"
+	wait "$WATCH_PID"
+	WATCH_PID=
+	[ "$(count ".type == \"exit\" and .pid == $F_PID")" -eq 1 ]
+	jq -e 'select(.type == "summary")' "$WATCH_OUT" >/dev/null
+}
+
+# The module's own object counters, as `ptscope stat` shows them.
+objects_zero() {
+	local out
+	out=$("$PTSCOPE" --json stat)
+	jq -e '.objects | .subscriptions == 0 and .targets == 0 and .mms == 0 and .notifiers == 0' <<<"$out" >/dev/null
+}
+
+@test "a watcher killed mid-stream is cleaned up; stat's counters return to zero" {
+	fdo map 4096
+	region
+	watch_start "$F_PID"
+	"$PTSCOPE" --json stat | jq -e '.objects.subscriptions == 1 and .objects.notifiers == 1' >/dev/null
+	fdo touch &
+	local toucher=$!
+	sleep 0.2
+	kill -9 "$WATCH_PID"
+	WATCH_PID=
+	wait "$toucher"
+	local i
+	for i in $(seq 100); do
+		objects_zero && break
+		sleep 0.1
+	done
+	objects_zero
+}
+
+@test "rmmod while events flow: the watcher is told, the kernel stays quiet" {
+	fdo map 8192
+	region
+	watch_start "$F_PID"
+	fdo touch &
+	local toucher=$!
+	sleep 0.3
+	rmmod ptscope
+	local status=0
+	wait "$WATCH_PID" || status=$?
+	WATCH_PID=
+	wait "$toucher"
+	[ "$status" -eq 1 ]
+	grep -q 'unloaded' "$WATCH_ERR"
+	insmod "$MODULE"
+	objects_zero
+}
+
+@test "pagemap's rules: another user's process is refused; one's own is watched, frames hidden" {
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/ptscope" watch "$F_PID"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"kernel reports: not permitted"* ]]
+
+	local fifo=/tmp/ptscope-fifo-$$
+	rm -f "$fifo"
+	mkfifo -m 0666 "$fifo"
+	start_target N --as 65534 --prog faulter "$fifo"
+	FAULTER_FIFO=$fifo FAULTER_OUT=$N_OUT fdo map 8
+	WATCH_AS=65534 watch_start "$N_PID" --events fault
+	FAULTER_FIFO=$fifo FAULTER_OUT=$N_OUT fdo touch
+	watch_stop
+	rm -f "$fifo"
+	[ "$(count ".type == \"fault\" and .pid == $N_PID")" -ge 8 ]
+	[ "$(count '.type == "fault" and .pfn != null')" -eq 0 ]
+}
+
+@test "watch refuses bad input with the kernel's reason" {
+	run_cli 1 watch 999999
+	[[ "$output" == *"kernel reports: "* ]]
+	run_cli 2 watch "$F_PID" --events bogus
+	run_cli 1 watch "$F_PID" --buffer 1
+	[[ "$output" == *"kernel reports: "* ]]
+}
