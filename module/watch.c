@@ -594,15 +594,24 @@ static void reap_targets(struct ps_sub *sub, bool all)
 		call_rcu(&t->rcu, target_free_rcu);
 }
 
+/* From the subscription's own work, which it frees. */
 static void sub_free(struct ps_sub *sub)
 {
 	struct ptscope_counts c;
 	int i;
 
-	sub_counts(sub, &c);
+	/*
+	 * Out of the list first: the socket's release notifier finds
+	 * subscriptions there and queues their work. Then nothing can.
+	 */
 	spin_lock(&ps_lock);
 	list_del(&sub->node);
 	nr_subs--;
+	spin_unlock(&ps_lock);
+	cancel_delayed_work(&sub->work);
+
+	sub_counts(sub, &c);
+	spin_lock(&ps_lock);
 	for (i = 0; i < PTSCOPE_EV_NR; i++) {
 		ps_totals.occurred[i] += c.occurred[i];
 		ps_totals.delivered[i] += c.delivered[i];
@@ -667,8 +676,6 @@ static void sub_work(struct work_struct *w)
 			return;
 		}
 	}
-	/* Nothing can queue this work again: it may free itself. */
-	cancel_delayed_work(&sub->work);
 	sub_free(sub);
 }
 

@@ -237,13 +237,16 @@ pagemap() {
 }
 
 @test "a tiny buffer under a fault storm reports its drops: delivered + dropped = minflt" {
-	fdo map 8192
+	fdo map 16384
 	region
 	watch_start "$F_PID" --events fault --buffer 16
 	local m0 m1
 	m0=$(stat_field "$F_PID" 10)
+	# A watcher that stops reading: its socket fills, then the buffer.
+	kill -STOP "$WATCH_PID"
 	fdo touch
 	m1=$(stat_field "$F_PID" 10)
+	kill -CONT "$WATCH_PID"
 	watch_stop
 
 	local delivered dropped occurred
@@ -334,4 +337,65 @@ objects_zero() {
 	run_cli 2 watch "$F_PID" --events bogus
 	run_cli 1 watch "$F_PID" --buffer 1
 	[[ "$output" == *"kernel reports: "* ]]
+}
+
+@test "two watchers of one process each get only the kinds they chose" {
+	fdo map 16
+	region
+	fdo touch
+	watch_start "$F_PID" --events fault
+	local first_out=$WATCH_OUT first_pid=$WATCH_PID
+	WATCH_OUT=$BATS_TEST_TMPDIR/second.json WATCH_ERR=$BATS_TEST_TMPDIR/second.err
+	"$BIN/ptscope" --json watch "$F_PID" --events swap >"$WATCH_OUT" 2>"$WATCH_ERR" &
+	WATCH_PID=$!
+	local i
+	for i in $(seq 600); do
+		grep -q '^ptscope: watching' "$WATCH_ERR" && break
+		sleep 0.05
+	done
+	"$BIN/ptscope" --json stat | jq -e '.objects.subscriptions == 2 and .objects.mms == 1' >/dev/null
+	grep -q zram /proc/swaps && fdo pageout
+	fdo read
+	watch_stop
+	WATCH_PID=$first_pid WATCH_OUT=$first_out watch_stop
+
+	# The first saw faults and nothing else the second asked for.
+	[ "$(jq -r 'select(.seq) | .type' "$first_out" | sort -u)" = fault ]
+	[ "$(jq -c 'select(.type == "fault" and .va == "'"$REGION"'")' "$first_out" | wc -l)" -ge 1 ]
+	if grep -q zram /proc/swaps; then
+		[ "$(jq -r 'select(.seq) | .type' "$BATS_TEST_TMPDIR/second.json" | sort -u | tr '\n' ' ')" = "swap_in swap_out " ]
+	fi
+	[ "$(jq -c 'select(.seq) | select(.type == "fault")' "$BATS_TEST_TMPDIR/second.json" | wc -l)" -eq 0 ]
+}
+
+@test "--count stops after N events, --duration after S seconds" {
+	fdo map 64
+	region
+	fdo touch
+	watch_start "$F_PID" --events unmap,tlb --count 3
+	fdo mprotect
+	fdo munmap
+	wait "$WATCH_PID"
+	WATCH_PID=
+	[ "$(jq -c 'select(.seq)' "$WATCH_OUT" | wc -l)" -eq 3 ]
+	jq -e 'select(.type == "summary")' "$WATCH_OUT" >/dev/null
+
+	local t0=$SECONDS out
+	out=$(timeout 60 "$BIN/ptscope" --json watch "$F_PID" --duration 1 2>/dev/null)
+	[ $((SECONDS - t0)) -ge 1 ] && [ $((SECONDS - t0)) -lt 10 ]
+	jq -e 'select(.type == "summary")' <<<"$out" >/dev/null
+}
+
+@test "following a process into a setuid program it may not look into ends the watch" {
+	findmnt -no OPTIONS / | grep -qw nosuid && skip "the VM's root is nosuid"
+	install -m 4755 /bin/true /usr/local/bin/ptscope-suid-true
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$BIN/ptscope" run -- /usr/local/bin/ptscope-suid-true
+	rm -f /usr/local/bin/ptscope-suid-true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"may not look into"* ]]
+	# Root may: CAP_SYS_PTRACE, as for pagemap.
+	install -m 4755 /bin/true /usr/local/bin/ptscope-suid-true
+	run_cli 0 run -- /usr/local/bin/ptscope-suid-true
+	rm -f /usr/local/bin/ptscope-suid-true
 }

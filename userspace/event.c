@@ -263,9 +263,11 @@ static void flush_text(FILE *f, const struct ptscope_event *e)
 		fprintf(f, "0x%012" PRIx64 "-0x%012" PRIx64, (uint64_t)e->va, (uint64_t)e->end);
 	if (e->page_shift) {
 		ps_fmt_size(stride, sizeof(stride), 1ULL << (e->page_shift & 63));
-		if (e->end != ~0ULL && e->end > e->va)
-			fprintf(f, " %" PRIu64 " pages",
-				(uint64_t)(e->end - e->va) >> (e->page_shift & 63));
+		if (e->end != ~0ULL && e->end > e->va) {
+			uint64_t n = (uint64_t)(e->end - e->va) >> (e->page_shift & 63);
+
+			fprintf(f, " %" PRIu64 " page%s", n, n == 1 ? "" : "s");
+		}
 		fprintf(f, " stride %s", stride);
 	}
 	fprintf(f, "  %s", ps_reason_name(e->reason));
