@@ -5,7 +5,8 @@
 #   make            module (for KDIR) + client + test helpers
 #   make check      unit tests, then the bats suite in QEMU, 4- and 5-level
 #   make demo       boot the VM and explain a live process's translations
-#   make bench      speed benchmarks in QEMU, 4- and 5-level (bench/README.md)
+#   make bench      speed benchmarks in QEMU, 4- and 5-level (bench/README.md):
+#                   dumps (bench/run), fault-watching overhead (bench/watchbench)
 #   make sparse     the module through sparse (C=2)
 #   make load       insmod on this machine (needs module support and root)
 #
@@ -52,11 +53,15 @@ demo: deps
 	$(MAKE) client progs
 	tests/vm/run -- scripts/demo
 
-bench: deps
+bench: deps bench-deps
 	$(MAKE) module KDIR=$(VM_KDIR)
 	$(MAKE) client
 	$(MAKE) -C bench
 	bench/vm
+
+# The tracers bench/watchbench compares with (perf, bpftrace): only for bench.
+bench-deps:
+	@bench/deps
 
 load: module
 	sudo insmod ptscope.ko
@@ -71,4 +76,4 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C bench clean
 
-.PHONY: all deps module client progs sparse unit check demo bench load unload clean
+.PHONY: all deps module client progs sparse unit check demo bench bench-deps load unload clean
