@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +36,7 @@
 #include <netlink/attr.h>
 #include "../module/uapi/ptscope.h"
 #include "../userspace/nl.h"
+#include "../userspace/ptscope.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -46,18 +46,6 @@
 #define RCVBUF	(8 << 20)	/* as ptscope watch */
 
 static volatile sig_atomic_t stop;
-
-/* userspace/nl.c reports through this. */
-void ps_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ptscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void on_stop(int sig)
 {

@@ -24,18 +24,6 @@ static const struct ps_command *const commands[] = {
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-void ps_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("ptscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 int ps_usage(const struct ps_command *c)
 {
 	fprintf(stderr, "usage: ptscope %s %s\n", c->name, c->args);

@@ -132,7 +132,7 @@ static void install_signals(const struct ps_watch_opts *o)
 }
 
 /*
- * Once nothing is waited for: the default actions again. A command's
+ * Once all is said: the default actions again. A command's
  * SIGINT stays ignored: the caller still waits for the command to exit.
  */
 static void restore_signals(const struct ps_watch_opts *o)
@@ -677,12 +677,15 @@ static int loop(struct ps_watch *w)
 	return PS_EXIT_OK;
 }
 
+/*
+ * The handlers stay until ps_watch_free(): a Ctrl-C that comes as the
+ * watch ends by itself must not kill the summary still to be printed.
+ */
 int ps_watch_loop(struct ps_watch *w)
 {
 	int rc = loop(w);
 
 	fflush(stdout);
-	restore_signals(&w->o);
 	return rc;
 }
 

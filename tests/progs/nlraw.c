@@ -9,7 +9,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +16,6 @@
 #include "../../module/uapi/ptscope.h"
 #include "../../userspace/nl.h"
 #include "../../userspace/ptscope.h"
-
-void ps_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ptscope: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static int replies;
 
