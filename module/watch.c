@@ -594,11 +594,32 @@ static void reap_targets(struct ps_sub *sub, bool all)
 		call_rcu(&t->rcu, target_free_rcu);
 }
 
+static void counts_add(struct ptscope_counts *to, const struct ptscope_counts *c)
+{
+	int i;
+
+	for (i = 0; i < PTSCOPE_EV_NR; i++) {
+		to->occurred[i] += c->occurred[i];
+		to->delivered[i] += c->delivered[i];
+		to->dropped[i] += c->dropped[i];
+	}
+}
+
+/* Releases what sub_alloc() took: alone for one never published. */
+static void sub_discard(struct ps_sub *sub)
+{
+	ps_rings_free(&sub->rings);
+	kvfree(sub->batch);
+	sock_put(sub->sk);
+	put_net(sub->net);
+	put_pid_ns(sub->pid_ns);
+	kfree(sub);
+}
+
 /* From the subscription's own work, which it frees. */
 static void sub_free(struct ps_sub *sub)
 {
 	struct ptscope_counts c;
-	int i;
 
 	/*
 	 * Out of the list first: the socket's release notifier finds
@@ -612,19 +633,10 @@ static void sub_free(struct ps_sub *sub)
 
 	sub_counts(sub, &c);
 	spin_lock(&ps_lock);
-	for (i = 0; i < PTSCOPE_EV_NR; i++) {
-		ps_totals.occurred[i] += c.occurred[i];
-		ps_totals.delivered[i] += c.delivered[i];
-		ps_totals.dropped[i] += c.dropped[i];
-	}
+	counts_add(&ps_totals, &c);
 	spin_unlock(&ps_lock);
 
-	ps_rings_free(&sub->rings);
-	kvfree(sub->batch);
-	sock_put(sub->sk);
-	put_net(sub->net);
-	put_pid_ns(sub->pid_ns);
-	kfree(sub);
+	sub_discard(sub);
 	ps_hooks_put();
 	wake_up_all(&ps_subs_gone);
 }
@@ -731,17 +743,6 @@ static struct ps_sub *sub_alloc(struct sk_buff *skb, struct genl_info *info,
 	init_irq_work(&sub->kick, sub_kick);
 	INIT_DELAYED_WORK(&sub->work, sub_work);
 	return sub;
-}
-
-/* Releases what sub_alloc() took, for a subscription never published. */
-static void sub_discard(struct ps_sub *sub)
-{
-	ps_rings_free(&sub->rings);
-	kvfree(sub->batch);
-	sock_put(sub->sk);
-	put_net(sub->net);
-	put_pid_ns(sub->pid_ns);
-	kfree(sub);
 }
 
 struct new_target {
@@ -989,7 +990,7 @@ int ptscope_stat_doit(struct sk_buff *skb, struct genl_info *info)
 	struct ptscope_counts all, c;
 	struct ps_sub *sub;
 	void *hdr;
-	int i, err = -EMSGSIZE;
+	int err = -EMSGSIZE;
 
 	if (!msg)
 		return -ENOMEM;
@@ -1013,11 +1014,7 @@ int ptscope_stat_doit(struct sk_buff *skb, struct genl_info *info)
 			   net_eq(sub->net, genl_info_net(info));
 
 		sub_counts(sub, &c);
-		for (i = 0; i < PTSCOPE_EV_NR; i++) {
-			all.occurred[i] += c.occurred[i];
-			all.delivered[i] += c.delivered[i];
-			all.dropped[i] += c.dropped[i];
-		}
+		counts_add(&all, &c);
 		if (!err && (admin || net_eq(sub->net, genl_info_net(info))))
 			err = put_sub(msg, sub, admin || own);
 	}
