@@ -77,3 +77,6 @@ clean:
 	$(MAKE) -C bench clean
 
 .PHONY: all deps module client progs sparse unit check demo bench bench-deps load unload clean
+
+# Further targets, one concern per file (lint, fuzz, stress, install, ...).
+include $(sort $(wildcard mk/*.mk))
