@@ -113,6 +113,7 @@ struct fault_stash {
 	unsigned long address;
 	unsigned long error_code;
 };
+
 static DEFINE_PER_CPU(struct fault_stash, fault_stash);
 
 static void probe_page_fault_user(void *data, unsigned long address,
@@ -265,7 +266,6 @@ static int fault_return(struct kretprobe_instance *ri, struct pt_regs *regs)
  */
 #define FAULTS_IN_FLIGHT	1024
 
-
 /* ---- TLB flushes ---- */
 
 /* IPIs sent by this CPU for a flush, counted by the tlb_flush tracepoint. */
@@ -333,7 +333,6 @@ static int flush_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-
 /*
  * Every CPU calls this often (TLB_FLUSH_ON_TASK_SWITCH, from inside the
  * scheduler): it must stay this small, and may only write its rings.
@@ -356,7 +355,8 @@ static void probe_tlb_flush(void *data, int why, unsigned long pages)
 	mmw = ps_mmw_find(mm);
 	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB)) {
 		event_init(&ev, PTSCOPE_EV_TLB_SHOOTDOWN);
-		ev.count = pages == TLB_FLUSH_ALL ? U32_MAX : min_t(unsigned long, pages, U32_MAX - 1);
+		ev.count = pages == TLB_FLUSH_ALL ? U32_MAX :
+			   min_t(unsigned long, pages, U32_MAX - 1);
 		ps_emit(mmw, &ev);
 	}
 	rcu_read_unlock();
@@ -612,13 +612,40 @@ static int attach(struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/*
+ * Attaching and detaching patch kernel text (ftrace call sites, static
+ * calls) on a live system, each time with a grace period or two. The hooks
+ * are therefore kept for a while after the last subscription ends, so that
+ * watch after watch (a lab, a test suite, a script) patches once; an idle
+ * module detaches and unwatched processes go back to paying nothing.
+ */
+static unsigned int hooks_linger_ms = 10000;
+module_param(hooks_linger_ms, uint, 0644);
+MODULE_PARM_DESC(hooks_linger_ms, "How long the hooks stay attached after the last subscription ends (ms)");
+
+static bool attached;
+
+static void linger_fn(struct work_struct *w)
+{
+	mutex_lock(&hooks_mutex);
+	if (attached && !hooks_users) {
+		detach();
+		attached = false;
+	}
+	mutex_unlock(&hooks_mutex);
+}
+
+static DECLARE_DELAYED_WORK(linger_work, linger_fn);
+
 int ps_hooks_get(struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
 	mutex_lock(&hooks_mutex);
-	if (!hooks_users)
+	if (!attached) {
 		err = attach(extack);
+		attached = !err;
+	}
 	if (!err)
 		hooks_users++;
 	mutex_unlock(&hooks_mutex);
@@ -629,7 +656,8 @@ void ps_hooks_put(void)
 {
 	mutex_lock(&hooks_mutex);
 	if (!--hooks_users)
-		detach();
+		mod_delayed_work(system_wq, &linger_work,
+				 msecs_to_jiffies(READ_ONCE(hooks_linger_ms)));
 	mutex_unlock(&hooks_mutex);
 }
 
@@ -679,11 +707,13 @@ int ps_hooks_put_stat(struct sk_buff *skb)
 	return err ? -EMSGSIZE : 0;
 }
 
+/* After the last subscription is gone: nothing takes the hooks again. */
 void ps_hooks_exit(void)
 {
+	cancel_delayed_work_sync(&linger_work);
 	mutex_lock(&hooks_mutex);
-	if (hooks_users)
+	if (attached)
 		detach();
-	hooks_users = 0;
+	attached = false;
 	mutex_unlock(&hooks_mutex);
 }

@@ -7,6 +7,7 @@
 #include <linux/moduleparam.h>
 #include <net/genetlink.h>
 #include "uapi/ptscope.h"
+#include "limits.h"
 #include "netlink.h"
 #include "ptscope.h"
 #include "selftest.h"
@@ -59,6 +60,7 @@ static void __exit ptscope_exit(void)
 	/* Subscribers are told while the family can still reach them. */
 	ptscope_watch_exit();
 	ptscope_genl_exit();
+	ps_limits_exit();
 }
 
 module_init(ptscope_init);

@@ -19,6 +19,7 @@
 #include <net/genetlink.h>
 #include "compat.h"
 #include "dump.h"
+#include "limits.h"
 #include "netlink.h"
 #include "ptscope.h"
 #include "swaps.h"
@@ -26,7 +27,6 @@
 #include "vma.h"
 #include "walk.h"
 #include "watch.h"
-
 
 static struct netlink_range_validation buffer_range = {
 	.min = PTSCOPE_BUFFER_MIN,
@@ -88,6 +88,7 @@ struct walk_dump {
 	struct ptscope_target target;
 	char *path;		/* PATH_MAX bytes for VMA names */
 	struct refusal refusal;
+	struct ps_held held;
 	u32 nr, next;
 	unsigned long addrs[];
 };
@@ -286,9 +287,11 @@ static int walk_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ?: skb->len;
 }
 
-#define for_each_addr(a, nlh, rem) \
-	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) \
-		if (nla_type(a) == PTSCOPE_A_ADDR)
+/* PTSCOPE_A_ADDR repeats at the top level: the policy checked each one. */
+static bool is_addr(const struct nlattr *a)
+{
+	return nla_type(a) == PTSCOPE_A_ADDR;
+}
 
 static int walk_check_addrs(const struct nlmsghdr *nlh,
 			    struct netlink_ext_ack *extack, u32 *nr)
@@ -298,7 +301,9 @@ static int walk_check_addrs(const struct nlmsghdr *nlh,
 	int rem;
 
 	*nr = 0;
-	for_each_addr(a, nlh, rem) {
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		if (!is_addr(a))
+			continue;
 		if (++*nr > max) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "too many addresses in one request (module parameter max_addrs)");
@@ -333,13 +338,17 @@ static int walk_start(struct netlink_callback *cb)
 	if (err)
 		goto refuse;
 
+	err = ps_hold(&st->held, PS_RES_REQUESTS, 1, &ext);
+	if (err)
+		goto refuse;
 	st->path = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!st->path) {
 		err = -ENOMEM;
 		goto free;
 	}
-	for_each_addr(a, cb->nlh, rem)
-		st->addrs[i++] = nla_get_u64(a);
+	nlmsg_for_each_attr(a, cb->nlh, GENL_HDRLEN, rem)
+		if (is_addr(a))
+			st->addrs[i++] = nla_get_u64(a);
 	st->nr = nr;
 
 	err = ptscope_target_get(cb->skb, tb[PTSCOPE_A_PID], &ext, &st->target);
@@ -358,6 +367,7 @@ refuse:
 		return 0;
 	}
 free:
+	ps_release(&st->held);
 	kfree(st->path);
 	kvfree(st);
 	return err;
@@ -369,12 +379,12 @@ static int walk_done(struct netlink_callback *cb)
 
 	if (st) {
 		ptscope_target_put(&st->target);
+		ps_release(&st->held);
 		kfree(st->path);
 		kvfree(st);
 	}
 	return 0;
 }
-
 
 /*
  * DUMP: the whole address space (or [start, end) of it) as runs. Each reply
@@ -391,6 +401,7 @@ struct dump_state {
 	char *vma_name;			/* filter, or NULL */
 	unsigned long addr, end;
 	struct refusal refusal;
+	struct ps_held held;
 	bool finished;
 };
 
@@ -554,6 +565,7 @@ static int dump_done(struct netlink_callback *cb)
 
 	if (st) {
 		ptscope_target_put(&st->target);
+		ps_release(&st->held);
 		kfree(st->path);
 		kfree(st->vma_name);
 		kvfree(st->walk.buf);
@@ -598,6 +610,8 @@ static int dump_start(struct netlink_callback *cb)
 	cb->args[0] = (long)st;
 
 	err = dump_check_range(tb, &ext, st);
+	if (!err)
+		err = ps_hold(&st->held, PS_RES_REQUESTS, 1, &ext);
 	if (err)
 		goto refuse;
 	if (tb[PTSCOPE_A_DUMP_FLAGS])
@@ -635,6 +649,7 @@ fail:
 
 struct swaps_dump {
 	struct refusal refusal;
+	struct ps_held held;
 	int nr, next;
 	struct ptscope_swap_area area[MAX_SWAPFILES];
 };
@@ -643,8 +658,10 @@ static int swaps_done(struct netlink_callback *cb)
 {
 	struct swaps_dump *st = (struct swaps_dump *)cb->args[0];
 
-	if (st)
+	if (st) {
 		ptscope_swap_areas_free(st->area, st->nr);
+		ps_release(&st->held);
+	}
 	kfree(st);
 	return 0;
 }
@@ -659,16 +676,26 @@ static int swaps_start(struct netlink_callback *cb)
 	if (!st)
 		return -ENOMEM;
 	cb->args[0] = (long)st;
-	err = ptscope_swap_areas(st->area);
-	if (err >= 0) {
-		st->nr = err;
-		return 0;
+	err = ps_hold(&st->held, PS_RES_REQUESTS, 1, &ext);
+	if (!err) {
+		err = ptscope_swap_areas(st->area);
+		if (err >= 0) {
+			st->nr = err;
+			return 0;
+		}
+		if (err == -ENOMEM)
+			NL_SET_ERR_MSG(&ext, "out of memory");
+		else
+			NL_SET_ERR_MSG(&ext,
+				       "swap areas are named through /proc/swaps, and /proc/swaps in your mount namespace is missing or not procfs's");
 	}
-	if (err == -ENOMEM)
-		NL_SET_ERR_MSG(&ext, "out of memory");
-	else
-		NL_SET_ERR_MSG(&ext, "swap areas are named through /proc/swaps, and /proc/swaps in your mount namespace is missing or not procfs's");
-	return refuse(cb, &ext, err, &st->refusal);
+	err = refuse(cb, &ext, err, &st->refusal);
+	if (err) {
+		/* A failed ->start() gets no ->done(). */
+		swaps_done(cb);
+		cb->args[0] = 0;
+	}
+	return err;
 }
 
 static int put_swap_area(struct sk_buff *skb, const struct ptscope_swap_area *a)

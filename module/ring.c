@@ -25,7 +25,8 @@ int ps_rings_init(struct ps_rings *r, u32 size)
 		struct ps_ring *ring = per_cpu_ptr(r->cpu, cpu);
 
 		raw_spin_lock_init(&ring->lock);
-		ring->ev = kvcalloc(size, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
+		ring->ev = kvcalloc(size, sizeof(*ring->ev),
+				    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!ring->ev) {
 			ps_rings_free(r);
 			return -ENOMEM;

@@ -608,6 +608,8 @@ static void counts_add(struct ptscope_counts *to, const struct ptscope_counts *c
 /* Releases what sub_alloc() took: alone for one never published. */
 static void sub_discard(struct ps_sub *sub)
 {
+	ps_release(&sub->held);
+	ps_release(&sub->held_buffer);
 	ps_rings_free(&sub->rings);
 	kvfree(sub->batch);
 	sock_put(sub->sk);
@@ -719,14 +721,26 @@ static struct ps_sub *sub_alloc(struct sk_buff *skb, struct genl_info *info,
 {
 	struct nlattr **tb = info->attrs;
 	struct ps_sub *sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
+	int err;
 
 	if (!sub)
-		return NULL;
-	sub->batch = kvmalloc_array(BATCH, sizeof(*sub->batch), GFP_KERNEL_ACCOUNT);
-	if (!sub->batch || ps_rings_init(&sub->rings, size)) {
+		return ERR_PTR(-ENOMEM);
+	/* Counted before allocated: past a limit, nothing big is tried. */
+	err = ps_hold(&sub->held, PS_RES_SUBSCRIPTIONS, 1, info->extack);
+	if (!err)
+		err = ps_hold(&sub->held_buffer, PS_RES_BUFFER, size, info->extack);
+	if (!err) {
+		sub->batch = kvmalloc_array(BATCH, sizeof(*sub->batch),
+					    GFP_KERNEL_ACCOUNT);
+		err = sub->batch ? ps_rings_init(&sub->rings, size) : -ENOMEM;
+	}
+	if (err) {
+		ps_release(&sub->held);
+		ps_release(&sub->held_buffer);
+		ps_rings_free(&sub->rings);
 		kvfree(sub->batch);
 		kfree(sub);
-		return NULL;
+		return ERR_PTR(err);
 	}
 	sub->mask = tb[PTSCOPE_A_EVENT_MASK] ?
 		    nla_get_u32(tb[PTSCOPE_A_EVENT_MASK]) : PTSCOPE_EVK_ALL;
@@ -875,10 +889,14 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 
-	err = -ENOMEM;
 	sub = sub_alloc(skb, info, size);
+	if (IS_ERR(sub)) {
+		err = PTR_ERR(sub);
+		goto unlock;
+	}
+	err = -ENOMEM;
 	nt = kcalloc(npids, sizeof(*nt), GFP_KERNEL);
-	if (!sub || !nt)
+	if (!nt)
 		goto fail;
 	err = resolve_targets(skb, info, sub, nt, &nr);
 	if (err)
@@ -910,8 +928,7 @@ fail:
 	if (nt)
 		free_new_targets(nt, nr);
 	kfree(nt);
-	if (sub)
-		sub_discard(sub);
+	sub_discard(sub);
 unlock:
 	mutex_unlock(&ps_mutex);
 	return err;
@@ -977,7 +994,11 @@ static int put_objects(struct sk_buff *msg)
 	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_MMS,
 			      atomic_long_read(&nr_mmws), PTSCOPE_OBJ_A_PAD) ||
 	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_NOTIFIERS,
-			      atomic_long_read(&nr_notifiers), PTSCOPE_OBJ_A_PAD))
+			      atomic_long_read(&nr_notifiers), PTSCOPE_OBJ_A_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_REQUESTS,
+			      ps_held_total(PS_RES_REQUESTS), PTSCOPE_OBJ_A_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_OBJ_A_USERS,
+			      ps_users_charged(), PTSCOPE_OBJ_A_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -8,6 +8,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
+#include "limits.h"
 #include "ring.h"
 
 /*
@@ -57,7 +58,7 @@ struct ps_sub {
 	bool frames_visible;
 	bool may_ptrace;		/* may follow into non-dumpable programs */
 	struct pid_namespace *pid_ns;
-	kuid_t uid;
+	struct ps_held held, held_buffer;	/* the user's, limits.c */
 
 	struct list_head targets;	/* ps_target.sub_node, under ps_lock */
 	unsigned int nr_live;		/* targets that have not exited */

@@ -72,6 +72,8 @@ static void print_json(const struct ps_stat *st)
 	ps_json_u64(&j, "targets", st->targets);
 	ps_json_u64(&j, "mms", st->mms);
 	ps_json_u64(&j, "notifiers", st->notifiers);
+	ps_json_u64(&j, "requests", st->requests);
+	ps_json_u64(&j, "users", st->users);
 	ps_json_obj_end(&j);
 	counts_obj(&j, st->has_counts, &st->counts);
 	ps_json_arr(&j, "subscriptions");
@@ -153,6 +155,8 @@ static void print_text(const struct ps_stat *st, bool color)
 	printf("  %" PRIu64 " subscriptions, %" PRIu64 " watched processes, %" PRIu64
 	       " address spaces, %" PRIu64 " mmu notifiers\n", st->subscriptions,
 	       st->targets, st->mms, st->notifiers);
+	printf("  %" PRIu64 " walk/dump requests in flight, %" PRIu64
+	       " users holding any of these\n", st->requests, st->users);
 
 	printf("\nevents since the module was loaded:\n");
 	ps_counts_text(stdout, st->has_counts ? &st->counts : &none, "  ", color);
@@ -201,8 +205,9 @@ const struct ps_command ps_cmd_stat = {
 	"  hooks          per hook: the event kinds it feeds, whether it is\n"
 	"                 attached now, the hits the kernel could not hand over\n"
 	"                 (missed), and what is hooked\n"
-	"  objects        live subscriptions, watched processes, address spaces\n"
-	"                 and mmu notifiers (all 0 once nothing is watched)\n"
+	"  objects        live subscriptions, watched processes, address spaces,\n"
+	"                 mmu notifiers, walk/dump requests in flight and users\n"
+	"                 holding any of them (all 0 once nobody asks anything)\n"
 	"  events         since the module was loaded, per type: occurred,\n"
 	"                 delivered and dropped (only types that occurred)\n"
 	"  subscriptions  per subscriber (netlink port): the pids (only yours,\n"
@@ -211,7 +216,8 @@ const struct ps_command ps_cmd_stat = {
 	"\n"
 	"  -j, --json   one object: version, kernel, paging_levels, buffer_events,\n"
 	"               hooks [{kinds, name, active, missed}], objects\n"
-	"               {subscriptions, targets, mms, notifiers}, counts {occurred,\n"
+	"               {subscriptions, targets, mms, notifiers, requests, users},\n"
+	"               counts {occurred,\n"
 	"               delivered, dropped}, subscriptions [{portid, pids, events,\n"
 	"               buffer, buffered, counts}]\n",
 	.run = run_stat,

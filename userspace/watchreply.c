@@ -19,6 +19,8 @@ static struct nla_policy obj_policy[PTSCOPE_OBJ_A_MAX + 1] = {
 	[PTSCOPE_OBJ_A_TARGETS]		= { .type = NLA_U64 },
 	[PTSCOPE_OBJ_A_MMS]		= { .type = NLA_U64 },
 	[PTSCOPE_OBJ_A_NOTIFIERS]	= { .type = NLA_U64 },
+	[PTSCOPE_OBJ_A_REQUESTS]	= { .type = NLA_U64 },
+	[PTSCOPE_OBJ_A_USERS]		= { .type = NLA_U64 },
 };
 
 static struct nla_policy sub_policy[PTSCOPE_SUB_A_MAX + 1] = {
@@ -183,6 +185,9 @@ static int parse_objects(struct nlattr *nest, struct ps_stat *st, const char **w
 	st->mms = tb[PTSCOPE_OBJ_A_MMS] ? nla_get_u64(tb[PTSCOPE_OBJ_A_MMS]) : 0;
 	st->notifiers = tb[PTSCOPE_OBJ_A_NOTIFIERS] ?
 			nla_get_u64(tb[PTSCOPE_OBJ_A_NOTIFIERS]) : 0;
+	st->requests = tb[PTSCOPE_OBJ_A_REQUESTS] ?
+		       nla_get_u64(tb[PTSCOPE_OBJ_A_REQUESTS]) : 0;
+	st->users = tb[PTSCOPE_OBJ_A_USERS] ? nla_get_u64(tb[PTSCOPE_OBJ_A_USERS]) : 0;
 	return 0;
 }
 

@@ -54,6 +54,7 @@ struct ps_stat {
 	size_t nr_hooks;
 	bool has_objects;
 	uint64_t subscriptions, targets, mms, notifiers;
+	uint64_t requests, users;	/* in flight; users holding anything */
 	bool has_counts;
 	struct ptscope_counts counts;	/* every subscription since load */
 	struct ps_sub *subs;

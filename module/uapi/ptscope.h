@@ -137,6 +137,7 @@ enum ptscope_cmd {
 
 	__PTSCOPE_CMD_MAX
 };
+
 #define PTSCOPE_CMD_MAX (__PTSCOPE_CMD_MAX - 1)
 
 enum ptscope_attr {
@@ -181,6 +182,7 @@ enum ptscope_attr {
 
 	__PTSCOPE_A_MAX
 };
+
 #define PTSCOPE_A_MAX (__PTSCOPE_A_MAX - 1)
 
 /* One table entry on the way down. */
@@ -197,6 +199,7 @@ enum ptscope_level_attr {
 
 	__PTSCOPE_LEVEL_A_MAX
 };
+
 #define PTSCOPE_LEVEL_A_MAX (__PTSCOPE_LEVEL_A_MAX - 1)
 
 /* The VMA that contains the address. */
@@ -212,6 +215,7 @@ enum ptscope_vma_attr {
 
 	__PTSCOPE_VMA_A_MAX
 };
+
 #define PTSCOPE_VMA_A_MAX (__PTSCOPE_VMA_A_MAX - 1)
 
 /* An active swap area (PTSCOPE_CMD_SWAP_AREAS). */
@@ -228,6 +232,7 @@ enum ptscope_swap_attr {
 
 	__PTSCOPE_SWAP_A_MAX
 };
+
 #define PTSCOPE_SWAP_A_MAX (__PTSCOPE_SWAP_A_MAX - 1)
 
 /* One hook of PTSCOPE_CMD_STAT. */
@@ -240,6 +245,7 @@ enum ptscope_hook_attr {
 
 	__PTSCOPE_HOOK_A_MAX
 };
+
 #define PTSCOPE_HOOK_A_MAX (__PTSCOPE_HOOK_A_MAX - 1)
 
 /* Live objects (PTSCOPE_CMD_STAT): all zero once nothing is watched. */
@@ -250,9 +256,12 @@ enum ptscope_obj_attr {
 	PTSCOPE_OBJ_A_TARGETS,		/* u64: watched processes */
 	PTSCOPE_OBJ_A_MMS,		/* u64: watched address spaces */
 	PTSCOPE_OBJ_A_NOTIFIERS,	/* u64: mmu notifiers attached */
+	PTSCOPE_OBJ_A_REQUESTS,		/* u64: walk/dump requests in flight */
+	PTSCOPE_OBJ_A_USERS,		/* u64: users holding any of the above */
 
 	__PTSCOPE_OBJ_A_MAX
 };
+
 #define PTSCOPE_OBJ_A_MAX (__PTSCOPE_OBJ_A_MAX - 1)
 
 /* One subscription (PTSCOPE_CMD_STAT). */
@@ -268,6 +277,7 @@ enum ptscope_sub_attr {
 
 	__PTSCOPE_SUB_A_MAX
 };
+
 #define PTSCOPE_SUB_A_MAX (__PTSCOPE_SUB_A_MAX - 1)
 
 /* Walk accounting, in the last message of a dump. */
@@ -283,6 +293,7 @@ enum ptscope_stats_attr {
 
 	__PTSCOPE_STATS_A_MAX
 };
+
 #define PTSCOPE_STATS_A_MAX (__PTSCOPE_STATS_A_MAX - 1)
 
 /* What this module can tell on this kernel (GET_INFO). */
@@ -317,9 +328,10 @@ enum ptscope_stats_attr {
  * 63..52 in 23..12, and a large leaf's PAT bit (12) in 24; for entries
  * that are not present, only bits 8..0 (the rest is type and offset).
  * Without CAP_SYS_ADMIN, frames are 0 and runs do not end where physical
- * contiguity ends: contiguity is what Rowhammer attacks look for. @frame is the first page's frame number when present
- * (0 when frames are hidden), its swap offset when swapped out, and the
- * migration target's frame for a migration entry; the next page's is
+ * contiguity ends: contiguity is what Rowhammer attacks look for.
+ * @frame is the first page's frame number when present (0 when frames are
+ * hidden), its swap offset when swapped out, and the migration target's
+ * frame for a migration entry; the next page's is
  * @frame + (1 << (@page_shift - 12)).
  */
 struct ptscope_run {
@@ -470,8 +482,8 @@ enum ptscope_end_reason {
 	PTSCOPE_END_UNWATCH,		/* the client asked */
 	PTSCOPE_END_EXITED,		/* every watched process exited */
 	PTSCOPE_END_UNLOAD,		/* the module is being unloaded */
-	PTSCOPE_END_ACCESS,		/* a watched process exec()ed a program the
-					 * subscriber may not look into */
+	/* a watched process exec()ed a program the subscriber may not look into */
+	PTSCOPE_END_ACCESS,
 };
 
 #define PTSCOPE_EV_F_WRITE	(1U << 0)	/* fault: a write access */
@@ -507,8 +519,8 @@ struct ptscope_event {
 	__u32 flags;		/* PTSCOPE_EV_F_* */
 	__u32 error_code;	/* fault: x86 page-fault error code */
 	__u32 bits;		/* fault: leaf bits after */
-	__u32 count;		/* tlb_flush: other CPUs in the mm; shootdown:
-				 * pages; fork: the child's pid */
+	/* tlb_flush: other CPUs in the mm; shootdown: pages; fork: child's pid */
+	__u32 count;
 	__u16 cpu;
 	__u8 type;		/* enum ptscope_event_type */
 	__u8 outcome;		/* fault: outcome; invalidate: kind */

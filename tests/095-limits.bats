@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# Per-user limits: what one user may hold at once (requests in flight,
+# subscriptions, event buffers), refused past the module parameter with a
+# message naming it, counted in `ptscope stat`, and given back at the end.
+
+load helpers
+
+NOBODY=65534
+PARAMS=/sys/module/ptscope/parameters
+
+setup_file() {
+	require_module
+	install_bins
+	start_target MINE --as "$NOBODY" --no-1g
+	export MINE_PID
+}
+
+setup() {
+	saved=()
+	for p in max_user_requests max_user_subscriptions max_user_buffer; do
+		saved+=("$p=$(cat "$PARAMS/$p")")
+	done
+}
+
+teardown() {
+	local kv
+	for kv in "${saved[@]}"; do
+		echo "${kv#*=}" >"$PARAMS/${kv%%=*}"
+	done
+	kill_watchers
+	check_dmesg
+}
+
+nobody() {
+	setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$@"
+}
+
+# object NAME: one of `ptscope stat`'s live-object counters.
+object() {
+	"$PTSCOPE" --json stat | jq -er ".objects.$1"
+}
+
+# watcher N ARGS...: `ptscope watch ARGS` as nobody in the background,
+# returning once it is subscribed.
+watcher() {
+	local n=$1 i
+	shift
+	nobody "$BIN/ptscope" watch "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/w$n.err" &
+	echo $! >>"$BATS_TEST_TMPDIR/watchers"
+	for i in $(seq 300); do
+		grep -q '^ptscope: watching' "$BATS_TEST_TMPDIR/w$n.err" && return 0
+		sleep 0.1
+	done
+	cat "$BATS_TEST_TMPDIR/w$n.err" >&2
+	return 1
+}
+
+kill_watchers() {
+	[ -f "$BATS_TEST_TMPDIR/watchers" ] || return 0
+	xargs -r kill <"$BATS_TEST_TMPDIR/watchers" 2>/dev/null || true
+	rm -f "$BATS_TEST_TMPDIR/watchers"
+	# The module lets go of them from its worker: wait for it.
+	for i in $(seq 100); do
+		[ "$(object subscriptions)" = 0 ] && break
+		sleep 0.1
+	done
+}
+
+@test "requests in flight: the user's limit refuses one more, others are not affected, all given back" {
+	echo 3 >"$PARAMS/max_user_requests"
+	[ "$(object requests)" = 0 ]
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	nobody "$BIN/holder" 3 <"$BATS_TEST_TMPDIR/go" >"$BATS_TEST_TMPDIR/h.out" \
+		2>"$BATS_TEST_TMPDIR/h.err" &
+	local hpid=$! i
+	exec 4>"$BATS_TEST_TMPDIR/go"
+	for i in $(seq 300); do
+		grep -q '^held' "$BATS_TEST_TMPDIR/h.out" && break
+		sleep 0.1
+	done
+	cat "$BATS_TEST_TMPDIR/h.out" "$BATS_TEST_TMPDIR/h.err"
+	grep -qx 'held 3, one more: errno=87' "$BATS_TEST_TMPDIR/h.out"
+	grep -qx 'ptscope: kernel reports: too many requests in flight for this user (module parameter max_user_requests)' \
+		"$BATS_TEST_TMPDIR/h.err"
+	[ "$(object requests)" = 3 ]
+	[ "$(object users)" = 1 ]
+	# Root is another user: not refused while nobody is at the limit.
+	run_cli 0 --json dump "$MINE_PID"
+	exec 4>&-
+	wait "$hpid"
+	for i in $(seq 100); do
+		[ "$(object requests)" = 0 ] && break
+		sleep 0.1
+	done
+	[ "$(object requests)" = 0 ]
+	[ "$(object users)" = 0 ]
+	# Below the limit again: nobody may ask.
+	nobody "$BIN/ptscope" --json dump "$MINE_PID" >/dev/null
+}
+
+@test "subscriptions: the user's limit refuses one more with a clear error; root may still watch" {
+	echo 2 >"$PARAMS/max_user_subscriptions"
+	watcher 1 "$MINE_PID"
+	watcher 2 "$MINE_PID"
+	[ "$(object subscriptions)" = 2 ]
+	[ "$(object users)" = 1 ]
+	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --count 1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"ptscope: kernel reports: too many subscriptions for this user (module parameter max_user_subscriptions)"* ]]
+	[ "$(object subscriptions)" = 2 ]
+	# A process of root's own, watched by root: another user's quota.
+	run_cli 0 run --events process -- /bin/true
+	kill_watchers
+	[ "$(object subscriptions)" = 0 ]
+	[ "$(object users)" = 0 ]
+}
+
+@test "event buffers: the user's per-CPU total is a limit; a too-large buffer is refused before it is allocated" {
+	echo 8192 >"$PARAMS/max_user_buffer"
+	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --buffer 16384
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"ptscope: kernel reports: event buffers too large for this user: ask for a smaller --buffer, or end other watches (module parameter max_user_buffer)"* ]]
+	watcher 1 "$MINE_PID" --buffer 8192
+	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --buffer 16
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"(module parameter max_user_buffer)"* ]]
+	kill_watchers
+	[ "$(object users)" = 0 ]
+	# Given back: the same buffer fits again.
+	watcher 2 "$MINE_PID" --buffer 8192
+}
+
+@test "the limits are module parameters with their defaults" {
+	[ "$(cat "$PARAMS/max_user_requests")" = 64 ]
+	[ "$(cat "$PARAMS/max_user_subscriptions")" = 16 ]
+	[ "$(cat "$PARAMS/max_user_buffer")" = 131072 ]
+	modinfo -p "$MODULE" | grep -q '^max_user_buffer:'
+}
