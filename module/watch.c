@@ -100,11 +100,11 @@ struct ps_mmw *ps_mmw_find(struct mm_struct *mm)
 
 static void mmw_update_kinds(struct ps_mmw *mmw)
 {
-	struct ps_target *t;
+	struct ps_link *l;
 	u32 kinds = 0;
 
-	list_for_each_entry(t, &mmw->targets, mm_node)
-		kinds |= t->sub->mask | PTSCOPE_EVK_PROCESS;
+	list_for_each_entry(l, &mmw->targets, node)
+		kinds |= l->t->sub->mask | PTSCOPE_EVK_PROCESS;
 	WRITE_ONCE(mmw->kinds, kinds);
 }
 
@@ -134,10 +134,11 @@ static struct ps_mmw *mmw_get_locked(struct mm_struct *mm, struct ps_mmw **spare
 	return mmw;
 }
 
+/* @t->link must be unlinked: a fresh one, or one never linked. */
 static void target_link_locked(struct ps_target *t, struct ps_mmw *mmw)
 {
 	t->mmw = mmw;
-	list_add_tail_rcu(&t->mm_node, &mmw->targets);
+	list_add_tail_rcu(&t->link->node, &mmw->targets);
 	mmw->nr_targets++;
 	mmw_update_kinds(mmw);
 }
@@ -148,7 +149,9 @@ static void target_unlink_mm_locked(struct ps_target *t)
 
 	if (!mmw)
 		return;
-	list_del_rcu(&t->mm_node);
+	list_del_rcu(&t->link->node);
+	kfree_rcu(t->link, rcu);
+	t->link = NULL;
 	t->mmw = NULL;
 	mmw_update_kinds(mmw);
 	if (--mmw->nr_targets)
@@ -236,9 +239,11 @@ static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
 void ps_emit(struct ps_mmw *mmw, struct ptscope_event *ev)
 {
 	u32 kind = kind_of(ev->type);
-	struct ps_target *t;
+	struct ps_link *l;
 
-	list_for_each_entry_rcu(t, &mmw->targets, mm_node) {
+	list_for_each_entry_rcu(l, &mmw->targets, node) {
+		struct ps_target *t = l->t;
+
 		if ((READ_ONCE(t->sub->mask) & kind) &&
 		    !test_bit(PS_TARGET_EXITED, &t->flags))
 			sub_put_event(t->sub, t, ev);
@@ -356,6 +361,7 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 	spin_lock(&ps_lock);
 	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
 		struct ps_sub *sub = t->sub;
+		struct ps_link *link;
 		struct ps_mmw *mmw;
 
 		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags) ||
@@ -368,7 +374,9 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 			continue;
 		}
 		mmw = mmw_get_locked(task->mm, NULL);
-		if (!mmw) {
+		link = mmw && mmw != t->mmw ?
+		       kzalloc(sizeof(*link), GFP_ATOMIC) : NULL;
+		if (!mmw || (mmw != t->mmw && !link)) {
 			pr_warn_ratelimited("out of memory following an exec\n");
 			target_unlink_mm_locked(t);
 			sub_end_locked(sub, PTSCOPE_END_EXITED);
@@ -376,6 +384,8 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 		}
 		if (mmw != t->mmw) {
 			target_unlink_mm_locked(t);
+			link->t = t;
+			t->link = link;
 			target_link_locked(t, mmw);
 		}
 		process_event(t, PTSCOPE_EV_EXEC, 0);
@@ -388,12 +398,24 @@ static struct ps_target *target_alloc(struct ps_sub *sub, struct pid *pid,
 {
 	struct ps_target *t = kzalloc(sizeof(*t), gfp);
 
-	if (!t)
+	if (t)
+		t->link = kzalloc(sizeof(*t->link), gfp);
+	if (!t || !t->link) {
+		kfree(t);
 		return NULL;
+	}
 	t->sub = sub;
 	t->pid = get_pid(pid);
-	INIT_LIST_HEAD(&t->mm_node);
+	t->link->t = t;
 	return t;
+}
+
+/* A target no probe can reach: unlinked, or never linked. */
+static void target_free(struct ps_target *t)
+{
+	put_pid(t->pid);
+	kfree(t->link);		/* NULL once unlinked: its own grace period */
+	kfree(t);
 }
 
 /* Under ps_lock: the target joins its subscription, watching @mmw. */
@@ -427,8 +449,7 @@ void ps_target_fork(struct task_struct *parent, struct task_struct *child)
 		mmw = nt ? mmw_get_locked(child->mm, NULL) : NULL;
 		if (!mmw) {
 			if (nt)
-				put_pid(nt->pid);
-			kfree(nt);
+				target_free(nt);
 			pr_warn_ratelimited("out of memory following a fork\n");
 			continue;
 		}
@@ -558,10 +579,7 @@ static int send_end(struct ps_sub *sub)
 
 static void target_free_rcu(struct rcu_head *rcu)
 {
-	struct ps_target *t = container_of(rcu, struct ps_target, rcu);
-
-	put_pid(t->pid);
-	kfree(t);
+	target_free(container_of(rcu, struct ps_target, rcu));
 }
 
 /* Under ps_lock: out of every list a probe could find it through. */
@@ -817,10 +835,8 @@ static void free_new_targets(struct new_target *nt, unsigned int nr)
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		if (nt[i].t) {
-			put_pid(nt[i].t->pid);
-			kfree(nt[i].t);
-		}
+		if (nt[i].t)
+			target_free(nt[i].t);
 		kfree(nt[i].spare);
 		ptscope_target_put(&nt[i].tg);
 	}

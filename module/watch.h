@@ -27,7 +27,7 @@ struct ps_sub;
 struct ps_mmw {
 	struct hlist_node node;		/* ps_mm_hash */
 	struct mm_struct *mm;		/* mmgrab()ed */
-	struct list_head targets;	/* ps_target.mm_node, RCU */
+	struct list_head targets;	/* ps_link.node, RCU */
 	struct mmu_notifier *mn;	/* attached by the worker */
 	struct list_head attach_node;	/* waiting for a notifier */
 	unsigned int nr_targets;
@@ -35,11 +35,24 @@ struct ps_mmw {
 	struct rcu_head rcu;
 };
 
+/*
+ * A target's place in its address space's list. exec moves a target to
+ * another list while probes may be walking the old one: a node moved
+ * without a grace period would lead them into the new list, whose head is
+ * no target. So a move unlinks one link, frees it after a grace period,
+ * and links a new one.
+ */
+struct ps_link {
+	struct list_head node;		/* ps_mmw.targets, RCU */
+	struct ps_target *t;
+	struct rcu_head rcu;
+};
+
 struct ps_target {
 	struct ps_sub *sub;
 	struct pid *pid;		/* the thread group's */
 	struct ps_mmw *mmw;
-	struct list_head mm_node;	/* ps_mmw.targets, RCU */
+	struct ps_link *link;		/* in mmw->targets, or ready to be */
 	struct list_head sub_node;	/* ps_sub.targets */
 	struct hlist_node pid_node;	/* ps_pid_hash, RCU */
 	unsigned long flags;		/* PS_TARGET_* bits */

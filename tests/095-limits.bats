@@ -36,6 +36,12 @@ nobody() {
 		--inh-caps=-all --bounding-set=-all "$@"
 }
 
+# as_nobody ARGS...: run ptscope as nobody, for bats' $status and $output.
+as_nobody() {
+	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" "$@"
+}
+
 # object NAME: one of `ptscope stat`'s live-object counters.
 object() {
 	"$PTSCOPE" --json stat | jq -er ".objects.$1"
@@ -46,7 +52,10 @@ object() {
 watcher() {
 	local n=$1 i
 	shift
-	nobody "$BIN/ptscope" watch "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/w$n.err" &
+	# Not through nobody(): $! must be the client, not a subshell.
+	setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=-all --bounding-set=-all \
+		"$BIN/ptscope" watch "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/w$n.err" &
 	echo $! >>"$BATS_TEST_TMPDIR/watchers"
 	for i in $(seq 300); do
 		grep -q '^ptscope: watching' "$BATS_TEST_TMPDIR/w$n.err" && return 0
@@ -105,8 +114,7 @@ kill_watchers() {
 	watcher 2 "$MINE_PID"
 	[ "$(object subscriptions)" = 2 ]
 	[ "$(object users)" = 1 ]
-	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --count 1
+	as_nobody watch "$MINE_PID" --count 1
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"ptscope: kernel reports: too many subscriptions for this user (module parameter max_user_subscriptions)"* ]]
 	[ "$(object subscriptions)" = 2 ]
@@ -119,13 +127,11 @@ kill_watchers() {
 
 @test "event buffers: the user's per-CPU total is a limit; a too-large buffer is refused before it is allocated" {
 	echo 8192 >"$PARAMS/max_user_buffer"
-	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --buffer 16384
+	as_nobody watch "$MINE_PID" --buffer 16384
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"ptscope: kernel reports: event buffers too large for this user: ask for a smaller --buffer, or end other watches (module parameter max_user_buffer)"* ]]
 	watcher 1 "$MINE_PID" --buffer 8192
-	run timeout 30 setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
-		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" watch "$MINE_PID" --buffer 16
+	as_nobody watch "$MINE_PID" --buffer 16
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"(module parameter max_user_buffer)"* ]]
 	kill_watchers
