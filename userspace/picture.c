@@ -125,15 +125,16 @@ size_t ps_pic_cells(const struct ps_map_data *d, size_t i, size_t max,
 {
 	const struct ps_vma *v = &d->vmas[i];
 	uint64_t size = v->end - v->start;
-	uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t per = (pages + max - 1) / max;
+	/* Rounded up without adding: a VMA may end near 2^64. */
+	uint64_t pages = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
+	uint64_t per = pages / max + (pages % max != 0);
 	uint64_t (*bytes)[PS_PIC_NR];
 	size_t n, c, r;
 
 	if (!max || !size)
 		return 0;
 	*slice = per * PAGE_SIZE;
-	n = (size_t)((size + *slice - 1) / *slice);
+	n = (size_t)(size / *slice + (size % *slice != 0));
 	bytes = calloc(n, sizeof(*bytes));
 	if (!bytes)
 		return 0;
