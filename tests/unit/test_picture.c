@@ -477,7 +477,7 @@ static void test_svg(void)
 	   strstr(out, "1 px = 4 KiB"), "per-band scale notes");
 
 	/* The THP leaf fills the first half of its band. */
-	snprintf(needle, sizeof(needle), "<rect class=\"c%u\" x=\"%u.00\"", PS_PIC_2M, 16);
+	snprintf(needle, sizeof(needle), "<rect class=\"c%u\" x=\"%u.00\"", (unsigned int)PS_PIC_2M, 16u);
 	p = strstr(out, needle);
 	ok(p && sscanf(strstr(p, "width=") + 7, "%lf", &w) == 1 && w == PS_MAP_SVG_WIDTH / 2,
 	   "a 2 MiB leaf drawn over half a 4 MiB band (width %.2f)", w);
