@@ -45,8 +45,9 @@ int ps_nl_open(struct ps_nl *nl)
 	/* Resolving the name makes the kernel autoload ptscope.ko if installed. */
 	nl->family = genl_ctrl_resolve(nl->sk, PTSCOPE_GENL_NAME);
 	if (nl->family < 0) {
-		ps_err("the ptscope kernel module is not loaded and could not be autoloaded:\n"
-		       "  run `sudo modprobe ptscope` (installed) or `sudo insmod ptscope.ko` (built here)");
+		ps_err("module not loaded: run `sudo modprobe ptscope`\n"
+		       "  (the kernel could not autoload it: is it installed? `make install`\n"
+		       "  or `make dkms-install`; in the build tree, `sudo insmod ptscope.ko`)");
 		goto fail;
 	}
 	return 0;
@@ -119,6 +120,9 @@ static void report(struct nl_msg *req_msg, ps_nl_context_fn context, int error,
 	}
 	if (msg && *msg)
 		ps_err("kernel reports: %s%s%s%s", msg, *ctx ? " (" : "", ctx, *ctx ? ")" : "");
+	else if (error == -EPERM || error == -EACCES)
+		ps_err("kernel reports: not permitted: ptscope needs the same rights as reading\n"
+		       "  /proc/PID/pagemap (your own processes, or root; see ptscope(8))");
 	else if (error < 0 && error != INT_MIN)
 		ps_err("kernel reports: %s", strerror(-error));
 	else
