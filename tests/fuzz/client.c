@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const struct ps_command *cmd;
 	struct ps_opts o = { false, false };
-	unsigned int count, variant, i;
+	unsigned int count, variant;
 	char *argv[32];
 	int argc = 0;
 	uint8_t opt;
@@ -52,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	argv[argc++] = (char *)cmd->name;
 	if (cmd == &ps_cmd_walk || cmd == &ps_cmd_explain) {
+		unsigned int i;
+
 		argv[argc++] = PID_STR;
 		for (i = 0; i <= count; i++)
 			argv[argc++] = (char *)addrs[i];

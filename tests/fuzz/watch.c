@@ -22,7 +22,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
+#include "../../userspace/event.h"
 #include "../../userspace/ptscope.h"
 #include "fuzz.h"
 
@@ -32,10 +32,9 @@ static const int handled[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT };
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const kinds[] = { "fault", "tlb", "swap", "unmap", "process" };
 	struct sigaction saved[NR_HANDLED];
 	struct ps_opts o = { false, false };
-	char events[64] = "", *argv[32];
+	char events[64], *argv[32];
 	sigset_t mask;
 	uint8_t opt, kind;
 	unsigned int i;
@@ -51,13 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc++] = "--duration";
 	argv[argc++] = "1";
 	if (kind) {
-		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-			if (!(kind & (1U << i)))
-				continue;
-			if (*events)
-				strcat(events, ",");
-			strcat(events, kinds[i]);
-		}
+		ps_evk_list(kind, events, sizeof(events));	/* "fault,swap" */
 		argv[argc++] = "--events";
 		argv[argc++] = events;
 	}
