@@ -258,7 +258,7 @@ static bool xml_ok(const char *p, char *why, size_t whylen)
 
 			for (p += 2; name_char(p[n]); n++)
 				;
-			if (!depth || strlen(stack[depth - 1]) != n || strncmp(stack[depth - 1], p, n))
+			if (!depth || strlen(stack[depth - 1]) != n || strncmp(stack[depth - 1], p, n) != 0)
 				BAD("</%.*s> closes <%s>", (int)n, p, depth ? stack[depth - 1] : "");
 			depth--;
 			p += n;
@@ -425,7 +425,7 @@ static void test_text_names(void)
 	begin(&s);
 	memset(longname, 'd', sizeof(longname) - 1);
 	longname[0] = '/';
-	strcpy(longname + sizeof(longname) - 12, "/libfoo.so");
+	memcpy(longname + sizeof(longname) - 12, "/libfoo.so", sizeof("/libfoo.so"));
 	vma(&s, A_HALF, PG, RW, longname);
 	vma(&s, A_THP, PG, RW, "esc\033[2Jape");
 	vma(&s, A_SWAP, PG, RW, "c1\xc2\x9b" "2J bad\xff caf\xc3\xa9");
