@@ -32,7 +32,10 @@ dkms-source: dkms-check
 	mkdir -p $(DKMS_SRC)
 	tar cf - $(DKMS_FILES) | tar xf - -C $(DKMS_SRC)
 
-dkms-install: dkms-source
+# Again over an earlier install of this version: it is taken out first.
+dkms-install: dkms-check
+	-$(DKMS) remove ptscope/$(PTSCOPE_VERSION_FILE) --all >/dev/null 2>&1
+	$(MAKE) dkms-source
 	$(DKMS) add ptscope/$(PTSCOPE_VERSION_FILE)
 	$(DKMS) build ptscope/$(PTSCOPE_VERSION_FILE) -k $(DKMS_KVER)
 	$(DKMS) install ptscope/$(PTSCOPE_VERSION_FILE) -k $(DKMS_KVER)

@@ -191,3 +191,37 @@ complete_words() {
 	[ "$status" -eq 1 ]
 	[[ $output == *'ptscope: module not loaded: run `sudo modprobe ptscope`'* ]]
 }
+
+@test "make dkms-install and dkms-uninstall, into trees of their own" {
+	command -v dkms || skip "dkms is not installed (scripts/deps installs it)"
+	unshare --mount true 2>/dev/null || skip "no mount namespace for a private /lib/modules"
+	local kver t
+	kver=$("$REPO/scripts/kver")
+	[ -f "/usr/src/linux-headers-$kver/Makefile" ] || skip "no headers for $kver"
+	t=$BATS_TEST_TMPDIR
+	mkdir -p "$t/src" "$t/dkms" "$t/lm/$kver"
+	ln -s "/usr/src/linux-headers-$kver" "$t/lm/$kver/build"
+	# dkms's key and depmod's /lib/modules/KVER are this test's own.
+	run unshare --mount bash -c '
+		set -e
+		t=$1 kver=$2 repo=$3
+		mount -t tmpfs tmpfs /var/lib/dkms
+		mkdir -p "/lib/modules/$kver"
+		mount --bind "$t/lm/$kver" "/lib/modules/$kver"
+		d="dkms --sourcetree $t/src --dkmstree $t/dkms --installtree $t/lm"
+		make -s -C "$repo" dkms-install DKMS="$d" DKMS_SRC="$t/src/ptscope-$4" DKMS_KVER="$kver"
+		echo "installed: $(modinfo -k "$kver" -F filename ptscope)"
+		echo "version: $(modinfo -k "$kver" -F version ptscope)"
+		# Again over itself: an upgrade in place.
+		make -s -C "$repo" dkms-install DKMS="$d" DKMS_SRC="$t/src/ptscope-$4" DKMS_KVER="$kver"
+		make -s -C "$repo" dkms-uninstall DKMS="$d" DKMS_SRC="$t/src/ptscope-$4"
+		modinfo -k "$kver" ptscope >/dev/null 2>&1 || echo "uninstalled"
+	' _ "$t" "$kver" "$REPO" "$VERSION"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output == *"installed: /lib/modules/$kver/updates/dkms/ptscope.ko"* ]]
+	[[ $output == *"version: $VERSION"* ]]
+	[[ $output == *uninstalled* ]]
+	[ ! -e "$t/src/ptscope-$VERSION" ]
+	[ -z "$(find "$t/lm" -name 'ptscope.ko*')" ]
+}
