@@ -48,7 +48,7 @@ events() { awk -v t="$2" '$4 == t' "$1"; }
 # in_range LO HI: lines whose 5th field (an address) is in [LO, HI).
 in_range() { while read -r l; do a=$(awk '{ print $5 }' <<<"$l"); a=${a%%-*}; (( a >= $1 && a < $2 )) && echo "$l"; done; true; }
 levels=$(if grep -qw la57 /proc/cpuinfo; then echo 5; else echo 4; fi)
-trap 'for j in $(jobs -p); do kill -9 $j 2>/dev/null; done; true' EXIT
+trap 'for j in $(jobs -p); do kill -9 $j 2>/dev/null || true; done' EXIT
 N=0
 EOF
 	awk '
