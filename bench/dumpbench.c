@@ -88,7 +88,7 @@ void ps_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void die(const char *fmt, ...)
+static void __attribute__((noreturn)) die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		usage();
-	for (i = 0; i < NR_MODES && strcmp(argv[optind], mode_names[i]); i++)
+	for (i = 0; i < NR_MODES && strcmp(argv[optind], mode_names[i]) != 0; i++)
 		;
 	if (i == NR_MODES)
 		usage();

@@ -220,6 +220,7 @@ int main(int argc, char **argv)
 
 	printf("faults=%zu ns=%llu minflt=%ld threads=%lu mib=%lu\n", pages,
 	       (unsigned long long)(t1 - t0), after.ru_minflt - before.ru_minflt, threads, mib);
+	free(slices);
 	if (fflush(stdout))
 		die("stdout");
 	return 0;

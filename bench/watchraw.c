@@ -87,7 +87,8 @@ int main(int argc, char **argv)
 	bool accepted = false, ended = false, unwatch_sent = false;
 	int end_reason = -1, size = RCVBUF, one = 1, fd, c;
 	struct ps_nl nl;
-	char *buf;
+	/* For the process's life: no early return has it to free. */
+	static char buf[BUF] __attribute__((aligned(NLMSG_ALIGNTO)));
 
 	while ((c = getopt(argc, argv, "b:")) != -1) {
 		if (c != 'b')
@@ -101,8 +102,7 @@ usage:
 	}
 	pid = (uint32_t)strtoul(argv[optind], NULL, 10);
 	memset(&counts, 0, sizeof(counts));
-	buf = malloc(BUF);
-	if (!buf || ps_nl_open(&nl))
+	if (ps_nl_open(&nl))
 		return 1;
 	fd = nl_socket_get_fd(nl.sk);
 	setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
@@ -181,6 +181,5 @@ usage:
 	       (uint64_t)counts.delivered[PTSCOPE_EV_FAULT],
 	       (uint64_t)counts.dropped[PTSCOPE_EV_FAULT], received, end_reason);
 	ps_nl_close(&nl);
-	free(buf);
 	return 0;
 }

@@ -16,7 +16,7 @@ teardown() {
 	rmmod ptscope
 	[ ! -d /sys/module/ptscope ]
 	run_cli 1 walk $$ stack
-	[[ "$output" == *"the ptscope kernel module is not loaded"* ]]
+	[[ "$output" == *'ptscope: module not loaded: run `sudo modprobe ptscope`'* ]]
 	[[ "$output" == *"sudo modprobe ptscope"* ]]
 	insmod "$MODULE"
 	run_cli 0 walk $$ stack

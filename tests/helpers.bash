@@ -24,7 +24,7 @@ expected_levels() {
 install_bins() {
 	mkdir -p "$BIN"
 	install -m 0755 "$PTSCOPE" "$PROGS/target" "$PROGS/oracle" "$PROGS/nlraw" \
-		"$PROGS/nonpresent" "$PROGS/faulter" "$PROGS/holder" "$BIN/"
+		"$PROGS/nonpresent" "$PROGS/faulter" "$PROGS/churn" "$PROGS/holder" "$BIN/"
 }
 
 # run_cli STATUS ARGS...: ptscope with a timeout; checks the exit status.

@@ -99,6 +99,7 @@ static int vma_by_name(int pid, const char *want, uint64_t *va)
 		int off = 0;
 		char *name;
 
+		// NOLINTNEXTLINE(cert-err34-c): the kernel writes this hex field; the count is checked
 		if (sscanf(line, "%" SCNx64 "-%*x %*s %*x %*s %*u %n", &start, &off) < 1 || !off)
 			continue;
 		name = line + off;
@@ -150,7 +151,7 @@ static int resolve_base(int pid, const char *name, uint64_t *va, char *why,
 	if (!ps_parse_number(name, va))
 		return 0;
 	for (i = 0; i < sizeof(anchors) / sizeof(anchors[0]); i++) {
-		if (strcmp(name, anchors[i].name))
+		if (strcmp(name, anchors[i].name) != 0)
 			continue;
 		if (stat_field(pid, anchors[i].field, va)) {
 			snprintf(why, whylen, "cannot read /proc/%d/stat", pid);
@@ -187,13 +188,14 @@ int ps_addr_resolve(int pid, const char *spec, uint64_t *va, char *why,
 {
 	char name[4096];
 	const char *plus = strrchr(spec, '+');
+	size_t len = strlen(spec);
 	uint64_t off = 0;
 
-	if (strlen(spec) >= sizeof(name)) {
+	if (len >= sizeof(name)) {
 		snprintf(why, whylen, "address too long");
 		return -1;
 	}
-	strcpy(name, spec);
+	memcpy(name, spec, len + 1);
 	if (plus && plus != spec) {
 		name[plus - spec] = 0;
 		if (ps_parse_number(plus + 1, &off)) {

@@ -84,9 +84,10 @@ static int on_run(struct dump_ctx *c, const struct ptscope_run *r)
 {
 	const struct ps_vma *v = &c->vma;
 
+	/* Whole inside the VMA, without computing an end that may wrap. */
 	if (r->page_shift < 12 || r->page_shift > 40 || r->pages == 0 ||
-	    r->level >= PTSCOPE_NR_LEVELS || r->start < v->start ||
-	    ps_run_end(r) > v->end) {
+	    r->level >= PTSCOPE_NR_LEVELS || r->start < v->start || r->start >= v->end ||
+	    r->pages > (v->end - r->start) >> r->page_shift) {
 		ps_err("unexpected answer from the module: a run outside its VMA");
 		return -EPROTO;
 	}
@@ -141,6 +142,10 @@ static int on_stats(struct dump_ctx *c, struct nlattr *nest, unsigned int levels
 		s.walk_ns = nla_get_u64(tb[PTSCOPE_STATS_A_WALK_NS]);
 	if (tb[PTSCOPE_STATS_A_VA_BITS])
 		s.va_bits = nla_get_u8(tb[PTSCOPE_STATS_A_VA_BITS]);
+	if (s.va_bits > 64) {
+		ps_err("unexpected answer from the module: a %u-bit address space", s.va_bits);
+		return -EPROTO;
+	}
 	c->got_stats = true;
 	return c->cb->stats ? c->cb->stats(&s, c->cb->arg) : 0;
 }

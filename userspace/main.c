@@ -58,6 +58,27 @@ static void help_all(FILE *f)
 		   "3 an address is not mapped in the process.\n");
 }
 
+/*
+ * The client's version, and the loaded module's from sysfs (MODULE_VERSION):
+ * asking the module itself would autoload it.
+ */
+static void print_version(void)
+{
+	FILE *f = fopen("/sys/module/ptscope/version", "r");
+	char v[64];
+
+	printf("ptscope %s\n", PTSCOPE_VERSION);
+	if (f && fgets(v, sizeof(v), f)) {
+		v[strcspn(v, "\n")] = '\0';
+		printf("module %s%s\n", v,
+		       strcmp(v, PTSCOPE_VERSION) ? " (not the client's version)" : "");
+	} else {
+		printf("module not loaded\n");
+	}
+	if (f)
+		fclose(f);
+}
+
 static const struct ps_command *find(const char *name)
 {
 	size_t i;
@@ -102,7 +123,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'V':
-			printf("ptscope %s\n", PTSCOPE_VERSION);
+			print_version();
 			return PS_EXIT_OK;
 		case 'h':
 			help_all(stdout);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,8 +45,9 @@ int ps_nl_open(struct ps_nl *nl)
 	/* Resolving the name makes the kernel autoload ptscope.ko if installed. */
 	nl->family = genl_ctrl_resolve(nl->sk, PTSCOPE_GENL_NAME);
 	if (nl->family < 0) {
-		ps_err("the ptscope kernel module is not loaded and could not be autoloaded:\n"
-		       "  run `sudo modprobe ptscope` (installed) or `sudo insmod ptscope.ko` (built here)");
+		ps_err("module not loaded: run `sudo modprobe ptscope`\n"
+		       "  (the kernel could not autoload it: is it installed? `make install`\n"
+		       "  or `make dkms-install`; in the build tree, `sudo insmod ptscope.ko`)");
 		goto fail;
 	}
 	return 0;
@@ -82,6 +85,12 @@ struct transaction {
 	int done;
 };
 
+/* What an extended ACK may carry that the client reads, checked like a reply. */
+static struct nla_policy ext_ack_policy[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG]	= { .type = NLA_STRING },
+	[NLMSGERR_ATTR_OFFS]	= { .type = NLA_U32 },
+};
+
 /* The kernel's extended ACK: a message, and which of our attributes it blamed. */
 static void report(struct nl_msg *req_msg, ps_nl_context_fn context, int error,
 		   struct nlattr *tlvs, int len)
@@ -90,18 +99,20 @@ static void report(struct nl_msg *req_msg, ps_nl_context_fn context, int error,
 	const char *msg = NULL;
 	char ctx[128] = "";
 
-	if (tlvs && len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, NULL)) {
+	if (tlvs && len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, ext_ack_policy)) {
 		if (tb[NLMSGERR_ATTR_MSG])
 			msg = nla_get_string(tb[NLMSGERR_ATTR_MSG]);
 		if (tb[NLMSGERR_ATTR_OFFS] && context && req_msg) {
 			struct nlmsghdr *req = nlmsg_hdr(req_msg);
 			uint32_t off = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 
-			if (off >= NLMSG_HDRLEN + GENL_HDRLEN &&
+			/* Where an attribute of ours starts, whole inside the request. */
+			if (off >= NLMSG_HDRLEN + GENL_HDRLEN && off % NLA_ALIGNTO == 0 &&
 			    off + sizeof(struct nlattr) <= req->nlmsg_len) {
 				const struct nlattr *bad = (const void *)((char *)req + off);
 
 				if (off + nla_total_size(0) <= req->nlmsg_len &&
+				    bad->nla_len >= sizeof(struct nlattr) &&
 				    off + (uint32_t)bad->nla_len <= req->nlmsg_len)
 					context(bad, ctx, sizeof(ctx));
 			}
@@ -109,23 +120,33 @@ static void report(struct nl_msg *req_msg, ps_nl_context_fn context, int error,
 	}
 	if (msg && *msg)
 		ps_err("kernel reports: %s%s%s%s", msg, *ctx ? " (" : "", ctx, *ctx ? ")" : "");
-	else
+	else if (error == -EPERM || error == -EACCES)
+		ps_err("kernel reports: not permitted: ptscope needs the same rights as reading\n"
+		       "  /proc/PID/pagemap (your own processes, or root; see ptscope(8))");
+	else if (error < 0 && error != INT_MIN)
 		ps_err("kernel reports: %s", strerror(-error));
+	else
+		ps_err("kernel reports: error %d", error);
 }
 
 int ps_nl_report(struct nlmsgerr *e, struct nl_msg *req, ps_nl_context_fn context)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
-	int ack_len = sizeof(*e);
-	int len;
+	/* After the error: the request (unless capped), aligned, then the TLVs. */
+	size_t len = 0, skip = 0;
+	struct nlattr *tlvs = NULL;
 
 	if (!e->error)
 		return 0;
+	if (nlh->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e))
+		len = nlh->nlmsg_len - NLMSG_HDRLEN - sizeof(*e);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		ack_len += e->msg.nlmsg_len - NLMSG_HDRLEN;
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - ack_len;
-	report(req, context, e->error, (nlh->nlmsg_flags & NLM_F_ACK_TLVS) ?
-	       (struct nlattr *)((char *)e + ack_len) : NULL, len);
+		skip = e->msg.nlmsg_len < NLMSG_HDRLEN ? SIZE_MAX :
+		       ((size_t)e->msg.nlmsg_len - NLMSG_HDRLEN + NLMSG_ALIGNTO - 1) &
+		       ~(size_t)(NLMSG_ALIGNTO - 1);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && skip < len)
+		tlvs = (struct nlattr *)((char *)(e + 1) + skip);
+	report(req, context, e->error, tlvs, tlvs ? (int)(len - skip) : 0);
 	return e->error;
 }
 

@@ -125,15 +125,18 @@ size_t ps_pic_cells(const struct ps_map_data *d, size_t i, size_t max,
 {
 	const struct ps_vma *v = &d->vmas[i];
 	uint64_t size = v->end - v->start;
-	uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t per = (pages + max - 1) / max;
+	/* Rounded up without adding: a VMA may end near 2^64. */
+	uint64_t pages = size / PAGE_SIZE + (size % PAGE_SIZE != 0);
+	uint64_t per;
 	uint64_t (*bytes)[PS_PIC_NR];
 	size_t n, c, r;
 
+	*slice = 0;
 	if (!max || !size)
 		return 0;
+	per = pages / max + (pages % max != 0);
 	*slice = per * PAGE_SIZE;
-	n = (size_t)((size + *slice - 1) / *slice);
+	n = (size_t)(size / *slice + (size % *slice != 0));
 	bytes = calloc(n, sizeof(*bytes));
 	if (!bytes)
 		return 0;
@@ -475,13 +478,13 @@ void ps_xml_escape(FILE *f, const char *str)
 
 /* ---- SVG ---- */
 
-#define SVG_MARGIN	16
+#define SVG_MARGIN	16u
 #define SVG_CHAR_W	7.3	/* DejaVu Sans Mono at 12 px, a little generous */
-#define SVG_LABEL_H	16
-#define SVG_BAND_H	18
-#define SVG_VMA_GAP	10
-#define SVG_SEP_H	18
-#define SVG_LEGEND_ROW	20
+#define SVG_LABEL_H	16u
+#define SVG_BAND_H	18u
+#define SVG_VMA_GAP	10u
+#define SVG_SEP_H	18u
+#define SVG_LEGEND_ROW	20u
 
 struct svg_layout {
 	unsigned int width;		/* band width */
@@ -790,7 +793,7 @@ static void html_style(FILE *f)
 	for (c = 0; c < PS_PIC_NR; c++)
 		fprintf(f, ".sw.c%u { background: %s; }\n", c, ps_pic_legend[c].color);
 	fprintf(f, ".sw.c%u { background: repeating-linear-gradient(45deg, #6d4c00 0 2px, "
-		   "%s 2px 6px); }\n", PS_PIC_SWAP, ps_pic_legend[PS_PIC_SWAP].color);
+		   "%s 2px 6px); }\n", (unsigned int)PS_PIC_SWAP, ps_pic_legend[PS_PIC_SWAP].color);
 	fputs("</style>\n", f);
 }
 

@@ -94,6 +94,11 @@ int ps_parse_info(struct nlmsghdr *nlh, struct ps_info *info, const char **why)
 	info->frames_hidden = nla_get_flag(tb[PTSCOPE_A_FRAMES_HIDDEN]);
 	if (tb[PTSCOPE_A_FEATURES])
 		info->features = nla_get_u32(tb[PTSCOPE_A_FEATURES]);
+	/* Requests take 1..max_addrs addresses: with none, a walk never ends. */
+	if (!info->max_addrs) {
+		*why = "module information out of range";
+		return -1;
+	}
 	return 0;
 }
 
@@ -238,6 +243,12 @@ int ps_parse_walk(struct nlmsghdr *nlh, struct ps_walk *w, const char **why)
 		}
 		if (parse_level(l, &w->level[w->nr_levels++], why))
 			return -1;
+	}
+	/* What maps a page is the last level: the printers read the leaf there. */
+	if ((w->state == PTSCOPE_STATE_PRESENT || w->state == PTSCOPE_STATE_PROTNONE) &&
+	    !w->nr_levels) {
+		*why = "a mapped page without the entry that maps it";
+		return -1;
 	}
 	w->has_vma = tb[PTSCOPE_A_VMA];
 	if (w->has_vma && ps_parse_vma(tb[PTSCOPE_A_VMA], &w->vma, why))

@@ -3,30 +3,48 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <netlink/attr.h>
 #include "../module/uapi/ptscope.h"
 #include "ptscope.h"
 #include "request.h"
 #include "swaps.h"
 
+struct info_ctx {
+	struct ps_info *info;
+	bool got;
+};
+
 static int info_reply(struct nl_msg *msg, void *arg)
 {
+	struct info_ctx *c = arg;
 	const char *why;
 
-	if (ps_parse_info(nlmsg_hdr(msg), arg, &why)) {
+	if (ps_parse_info(nlmsg_hdr(msg), c->info, &why)) {
 		ps_err("unexpected answer from the module: %s", why);
 		return -EPROTO;
 	}
+	c->got = true;
 	return 0;
 }
 
 int ps_get_info(struct ps_nl *nl, struct ps_info *info)
 {
 	struct nl_msg *msg = ps_nl_msg(nl, PTSCOPE_CMD_GET_INFO, NLM_F_ACK, 0);
+	// cppcheck-suppress ctuuninitvar ; false positive: only the pointer is kept, *info is cleared below
+	struct info_ctx c = { info, false };
+	int err;
 
+	memset(info, 0, sizeof(*info));
 	if (!msg)
 		return -ENOMEM;
-	return ps_nl_transact(nl, msg, info_reply, info, NULL);
+	err = ps_nl_transact(nl, msg, info_reply, &c, NULL);
+	/* An ACK alone is no answer: nothing would say what the module is. */
+	if (!err && !c.got) {
+		ps_err("the module did not answer with its information");
+		err = -EPROTO;
+	}
+	return err;
 }
 
 struct walk_ctx {

@@ -20,6 +20,8 @@ static int stat_reply(struct nl_msg *msg, void *arg)
 {
 	const char *why;
 
+	/* Should the module answer twice, the last answer counts, alone. */
+	ps_stat_free(arg);
 	if (ps_parse_stat(nlmsg_hdr(msg), arg, &why)) {
 		ps_err("unexpected answer from the module: %s", why);
 		return -EPROTO;

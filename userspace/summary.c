@@ -308,6 +308,7 @@ static int parse_line(const char *line, uint64_t *start, uint64_t *end, const ch
 {
 	int off = 0;
 
+	// NOLINTNEXTLINE(cert-err34-c): the kernel writes these hex fields; the count is checked
 	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*x %*s %*u%n", start, end, &off) < 2 ||
 	    !off || *start >= *end)
 		return -1;
@@ -330,6 +331,7 @@ static int32_t new_bucket(struct ps_summary *s, uint32_t pid, uint64_t start, ui
 	}
 	s->b = m;
 	s->b[s->nb] = (struct bucket){ pid, start, end, n, 0, 0 };
+	// cppcheck-suppress memleak ; false positive: n is kept in s->b[s->nb]
 	return (int32_t)s->nb++;
 }
 
@@ -466,6 +468,7 @@ static struct vma_row *rank_vmas(const struct ps_summary *s, size_t *nr)
 
 static const struct page **rank_pages(const struct ps_summary *s, size_t *nr)
 {
+	// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as such
 	const struct page **r = calloc(s->npg + 1, sizeof(*r));
 	size_t i;
 
@@ -473,7 +476,7 @@ static const struct page **rank_pages(const struct ps_summary *s, size_t *nr)
 		return NULL;
 	for (i = 0; i < s->npg; i++)
 		r[i] = &s->pg[i];
-	qsort(r, s->npg, sizeof(*r), page_order);
+	qsort(r, s->npg, sizeof(*r), page_order); // NOLINT(bugprone-sizeof-expression): as above
 	*nr = s->npg;
 	return r;
 }

@@ -19,7 +19,7 @@ void ps_print_heading(const struct ps_walk *w, const struct ps_opts *o,
 	snprintf(hex, sizeof(hex), "0x%" PRIx64, w->va);
 	printf("%sprocess%s %u  %saddress%s 0x%016" PRIx64, s->bold, s->reset,
 	       w->pid, s->bold, s->reset, w->va);
-	if (spec && strcmp(spec, hex))
+	if (spec && strcmp(spec, hex) != 0)
 		printf(" (%s)", spec);
 	printf("  %s%u-level paging%s\n", s->dim, w->paging_levels, s->reset);
 	if (w->has_vma) {

@@ -258,7 +258,7 @@ static bool xml_ok(const char *p, char *why, size_t whylen)
 
 			for (p += 2; name_char(p[n]); n++)
 				;
-			if (!depth || strlen(stack[depth - 1]) != n || strncmp(stack[depth - 1], p, n))
+			if (!depth || strlen(stack[depth - 1]) != n || strncmp(stack[depth - 1], p, n) != 0)
 				BAD("</%.*s> closes <%s>", (int)n, p, depth ? stack[depth - 1] : "");
 			depth--;
 			p += n;
@@ -425,7 +425,7 @@ static void test_text_names(void)
 	begin(&s);
 	memset(longname, 'd', sizeof(longname) - 1);
 	longname[0] = '/';
-	strcpy(longname + sizeof(longname) - 12, "/libfoo.so");
+	memcpy(longname + sizeof(longname) - 12, "/libfoo.so", sizeof("/libfoo.so"));
 	vma(&s, A_HALF, PG, RW, longname);
 	vma(&s, A_THP, PG, RW, "esc\033[2Jape");
 	vma(&s, A_SWAP, PG, RW, "c1\xc2\x9b" "2J bad\xff caf\xc3\xa9");
@@ -477,7 +477,7 @@ static void test_svg(void)
 	   strstr(out, "1 px = 4 KiB"), "per-band scale notes");
 
 	/* The THP leaf fills the first half of its band. */
-	snprintf(needle, sizeof(needle), "<rect class=\"c%u\" x=\"%u.00\"", PS_PIC_2M, 16);
+	snprintf(needle, sizeof(needle), "<rect class=\"c%u\" x=\"%u.00\"", (unsigned int)PS_PIC_2M, 16u);
 	p = strstr(out, needle);
 	ok(p && sscanf(strstr(p, "width=") + 7, "%lf", &w) == 1 && w == PS_MAP_SVG_WIDTH / 2,
 	   "a 2 MiB leaf drawn over half a 4 MiB band (width %.2f)", w);

@@ -12,7 +12,8 @@
 #include "../../userspace/reply.h"
 #include "tap.h"
 
-enum { GOOD, NO_STATE, BAD_LEVEL_ID, TOO_MANY_LEVELS, BAD_VMA, SHORT_U64, BAD_STRING };
+enum { GOOD, NO_STATE, BAD_LEVEL_ID, TOO_MANY_LEVELS, BAD_VMA, SHORT_U64, BAD_STRING,
+       NO_LEVEL };
 
 static struct nl_msg *walk_msg(int variant, unsigned int nlevels)
 {
@@ -33,6 +34,8 @@ static struct nl_msg *walk_msg(int variant, unsigned int nlevels)
 	nla_put_u64(m, PTSCOPE_A_PFN, 0x10a5f2);
 	nla_put_u64(m, PTSCOPE_A_PHYS, 0x10a5f2a38ULL);
 	levels = nla_nest_start(m, PTSCOPE_A_LEVELS);
+	if (variant == NO_LEVEL)	/* libnl drops an empty nest: not empty */
+		nla_put_flag(m, PTSCOPE_A_PAD);
 	for (i = 0; i < nlevels; i++) {
 		l = nla_nest_start(m, PTSCOPE_A_LEVEL);
 		nla_put_u8(m, PTSCOPE_LEVEL_A_ID, variant == BAD_LEVEL_ID ? 9 :
@@ -94,6 +97,8 @@ int main(void)
 	ok(parse(BAD_VMA, 4, &w, &why), "a VMA ending before it starts is refused");
 	ok(parse(SHORT_U64, 4, &w, &why), "a 4-byte value where 8 are due is refused");
 	ok(parse(BAD_STRING, 4, &w, &why), "a name without its NUL is refused");
+	ok(parse(NO_LEVEL, 0, &w, &why) && strstr(why, "without the entry"),
+	   "a present page without the levels that map it is refused");
 	ok(!strcmp(ps_state_name(PTSCOPE_STATE_PROTNONE), "protnone") &&
 	   !strcmp(ps_state_name(200), "?"), "state names, and unknown ones");
 	return tap_done();
