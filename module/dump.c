@@ -37,7 +37,7 @@ static bool continues(const struct ptscope_run *r, unsigned long addr,
 
 	if (!r->pages || r->state != n->state ||
 	    r->page_shift != n->page_shift || r->level != n->level ||
-	    r->swap_type != n->swap_type || r->bits != n->bits ||
+	    r->bits != n->bits ||
 	    r->flags != n->flags ||
 	    r->start + ((u64)r->pages << r->page_shift) != addr ||
 	    (u64)r->pages + n->pages > U32_MAX)
@@ -45,8 +45,10 @@ static bool continues(const struct ptscope_run *r, unsigned long addr,
 	if (n->state == PTSCOPE_STATE_NONE || n->state == PTSCOPE_STATE_BAD)
 		return true;
 	/* Hidden frames must not leak where physical contiguity ends. */
-	if (hide && ptscope_state_has_pfn(n->state))
+	if (hide && ptscope_state_located(n->state))
 		return true;
+	if (r->swap_type != n->swap_type)
+		return false;
 	step = n->state == PTSCOPE_STATE_SWAP ? 1 :
 	       1ULL << (n->page_shift - PAGE_SHIFT);
 	return r->frame + r->pages * step == n->frame;
@@ -81,8 +83,10 @@ void ptscope_dump_flush(struct ptscope_dump_walk *w)
 {
 	if (!w->cur.pages)
 		return;
-	if (w->hide_frames && ptscope_state_has_pfn(w->cur.state))
+	if (w->hide_frames && ptscope_state_located(w->cur.state)) {
 		w->cur.frame = 0;
+		w->cur.swap_type = 0;
+	}
 	w->buf[w->nbuf++] = w->cur;
 	w->runs++;
 	w->cur.pages = 0;

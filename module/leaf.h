@@ -23,6 +23,12 @@ struct ptscope_leaf {
 void ptscope_leaf_decode(u64 val, unsigned int level, u8 kind,
 			 struct ptscope_leaf *leaf);
 bool ptscope_state_has_pfn(u8 state);
+
+/* A frame, or a place in swap: what the unprivileged are not told. */
+static inline bool ptscope_state_located(u8 state)
+{
+	return ptscope_state_has_pfn(state) || state == PTSCOPE_STATE_SWAP;
+}
 bool ptscope_vma_shmem(struct vm_area_struct *vma);
 bool ptscope_shmem_swap(struct vm_area_struct *vma, pgoff_t *index,
 			pgoff_t last, struct ptscope_leaf *leaf);

@@ -198,7 +198,7 @@ static int put_walk(struct sk_buff *skb, const struct ptscope_target *t,
 			return -EMSGSIZE;
 	}
 
-	if (w->state == PTSCOPE_STATE_SWAP &&
+	if (w->state == PTSCOPE_STATE_SWAP && t->frames_visible &&
 	    (nla_put_u8(skb, PTSCOPE_A_SWAP_TYPE, w->leaf.swap_type) ||
 	     nla_put_u64_64bit(skb, PTSCOPE_A_SWAP_OFFSET, w->leaf.frame,
 			       PTSCOPE_A_PAD)))

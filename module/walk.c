@@ -285,14 +285,20 @@ bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
 }
 
 /*
- * What pagemap hides from the unprivileged: the frame. Huge leaves keep
- * their PAT bit (bit 12), which is not part of their frame.
+ * What pagemap hides from the unprivileged: the frame, and where a page
+ * was swapped to, since the same field of a non-present entry holds a
+ * frame for migration and device entries. Huge leaves keep their PAT bit
+ * (bit 12), which is not part of their frame; non-present entries keep
+ * bits 8..0, their flags (x86 keeps the type and the inverted offset
+ * above them).
  */
 u64 ptscope_hide_frame(const struct ptscope_step *l)
 {
 	u64 mask = PTE_PFN_MASK;
 
-	if (l->kind == PTSCOPE_ENTRY_LEAF && l->id == PTSCOPE_LEVEL_PMD)
+	if (l->kind == PTSCOPE_ENTRY_NONPRESENT)
+		mask = ~(u64)0x1ff;
+	else if (l->kind == PTSCOPE_ENTRY_LEAF && l->id == PTSCOPE_LEVEL_PMD)
 		mask = PHYSICAL_PMD_PAGE_MASK;
 	else if (l->kind == PTSCOPE_ENTRY_LEAF && l->id == PTSCOPE_LEVEL_PUD)
 		mask = PHYSICAL_PUD_PAGE_MASK;

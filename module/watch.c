@@ -19,6 +19,7 @@
  * and free it.
  */
 
+#include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/mmu_notifier.h>
 #include <linux/module.h>
@@ -221,6 +222,8 @@ static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
 	if (!sub->frames_visible) {
 		ev.pfn = 0;
 		ev.old_pfn = 0;
+		ev.swap_type = 0;
+		ev.swap_offset = 0;
 		ev.flags |= PTSCOPE_EV_F_FRAMES_HIDDEN;
 	}
 	switch (ps_rings_put(&sub->rings, &ev, &sub->seq)) {
@@ -351,6 +354,31 @@ static void target_check_alive_locked(struct ps_target *t)
 		target_exited_locked(t);
 }
 
+/*
+ * After an exec: would pagemap still let the subscriber in? Its ids
+ * against the new program's, as ptrace_may_access() compares them for
+ * PTRACE_MODE_READ_FSCREDS. A setuid program changes them even when
+ * fs.suid_dumpable=1 leaves it dumpable. The LSMs, asked at subscribe
+ * time, cannot be asked again here (atomic context, and their hook is not
+ * exported): this errs only towards stopping.
+ */
+static bool sub_may_follow(const struct ps_sub *sub, struct task_struct *task,
+			   bool dumpable)
+{
+	const struct cred *c = sub->cred, *tc;
+	bool same;
+
+	if (sub->may_ptrace)
+		return true;
+	rcu_read_lock();
+	tc = __task_cred(task);
+	same = uid_eq(c->fsuid, tc->euid) && uid_eq(c->fsuid, tc->suid) &&
+	       uid_eq(c->fsuid, tc->uid) && gid_eq(c->fsgid, tc->egid) &&
+	       gid_eq(c->fsgid, tc->sgid) && gid_eq(c->fsgid, tc->gid);
+	rcu_read_unlock();
+	return dumpable && same;
+}
+
 void ps_target_exec(struct task_struct *task, bool dumpable)
 {
 	struct pid *pid = task_tgid(task);
@@ -368,7 +396,7 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 		    sub->ending)
 			continue;
 		/* A setuid program: pagemap would now refuse this subscriber. */
-		if (!dumpable && !sub->may_ptrace) {
+		if (!sub_may_follow(sub, task, dumpable)) {
 			target_unlink_mm_locked(t);
 			sub_end_locked(sub, PTSCOPE_END_ACCESS);
 			continue;
@@ -626,6 +654,7 @@ static void counts_add(struct ptscope_counts *to, const struct ptscope_counts *c
 /* Releases what sub_alloc() took: alone for one never published. */
 static void sub_discard(struct ps_sub *sub)
 {
+	put_cred(sub->cred);
 	ps_release(&sub->held);
 	ps_release(&sub->held_buffer);
 	ps_rings_free(&sub->rings);
@@ -770,6 +799,7 @@ static struct ps_sub *sub_alloc(struct sk_buff *skb, struct genl_info *info,
 	sub->portid = info->snd_portid;
 	sub->frames_visible = ptscope_frames_visible(skb);
 	sub->may_ptrace = netlink_capable(skb, CAP_SYS_PTRACE);
+	sub->cred = get_current_cred();
 	sub->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	INIT_LIST_HEAD(&sub->targets);
 	init_irq_work(&sub->kick, sub_kick);

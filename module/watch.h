@@ -70,6 +70,7 @@ struct ps_sub {
 	u32 flags;			/* PTSCOPE_WATCH_F_* */
 	bool frames_visible;
 	bool may_ptrace;		/* may follow into non-dumpable programs */
+	const struct cred *cred;	/* the subscriber's, for exec's re-check */
 	struct pid_namespace *pid_ns;
 	struct ps_held held, held_buffer;	/* the user's, limits.c */
 

@@ -17,8 +17,6 @@
 # and as raw netlink bytes, searched for the frames, physical addresses,
 # table addresses and raw entries root sees, and for kernel addresses.
 #
-# Tests marked "MODULE BUG" fail on purpose: they state what pagemap does
-# and the module does not (see the report in docs/security.md).
 
 load helpers
 
@@ -703,15 +701,14 @@ nobody_watches() {
 	grep -q 'attribute cmd 2/11/12/8: phys 0x' <<<"$output"
 }
 
-# MODULE BUG. pagemap tells an unprivileged reader that a page is swapped
-# out (bit 62) but not where: the swap type and offset are shown only with
+# pagemap tells an unprivileged reader that a page is swapped out (bit 62)
+# but not where: the swap type and offset are shown only with
 # CAP_SYS_ADMIN, as the frame is (fs/proc/task_mmu.c, pte_to_pagemap_entry:
 # "if (pm->show_pfn)"), because a swap entry's offset field holds a frame
-# number for migration and device entries. ptscope shows an unprivileged
-# caller the type and offset (walk, dump, watch) and leaves the offset's
-# bits 9-11 and 52-58 (x86 stores the offset inverted in bits 9-58) in the
-# raw entry it calls frame-less.
-@test "MODULE BUG: pagemap hides the swap type and offset of a swapped page from the unprivileged; walk, dump and watch show them" {
+# number for migration and device entries. So does ptscope, in walk, dump
+# and watch, and in the raw entry (x86 keeps the inverted offset in bits
+# 9-58 and the type above it).
+@test "like pagemap, the unprivileged are told a page is swapped out, not where: walk, dump and watch" {
 	grep -q zram /proc/swaps || skip "no swap in this VM (tests/vm/run --swap SIZE)"
 	local va pm out entry leaks=()
 	addr va "$MINE_OUT" swapped
@@ -757,12 +754,11 @@ nobody_watches() {
 	[ "${#leaks[@]}" -eq 0 ]
 }
 
-# MODULE BUG. With fs.suid_dumpable=1 a setuid program stays dumpable, but
-# its credentials change: pagemap refuses its invoker (the uids differ), and
-# so does a new walk or watch. A watch that was already following the
-# process keeps going: the module re-checks only the dumpable flag at exec
-# (hooks.c probe_exec: get_dumpable() == SUID_DUMP_USER), not the rights.
-@test "MODULE BUG: with fs.suid_dumpable=1, a watch follows its process into a setuid program that pagemap refuses to show" {
+# With fs.suid_dumpable=1 a setuid program stays dumpable, but its
+# credentials change: pagemap refuses its invoker (the uids differ), and so
+# does a new walk or watch; and a watch already following the process
+# stops there, as with fs.suid_dumpable=0 (the exec re-check compares ids).
+@test "with fs.suid_dumpable=1, a watch stops at a setuid program that pagemap refuses to show" {
 	[ -n "${SUID_PID:-}" ] || skip "/usr/local/bin is mounted nosuid"
 	local pm
 	SUID_DUMPABLE_WAS=$(sysctl -n fs.suid_dumpable)

@@ -52,7 +52,8 @@ static void run_json(const struct ps_vma *v, const struct ptscope_run *r)
 		ps_json_u64(&j, "pfn", r->frame);
 	else
 		ps_json_null(&j, "pfn");
-	if (r->state == PTSCOPE_STATE_SWAP)
+	/* Offset 0 is every area's header: 0 means hidden, as in pagemap. */
+	if (r->state == PTSCOPE_STATE_SWAP && r->frame)
 		ps_swap_json(&j, r->swap_type, r->frame, r->flags,
 			     ps_swaps_lookup(r->swap_type), ps_swaps_cache_known());
 	else
@@ -87,8 +88,10 @@ static void swap_where(char *buf, size_t len, const struct ptscope_run *r)
 	const struct ps_swap_area *a = ps_swaps_lookup(r->swap_type);
 	const char *name = a && a->path[0] ? strrchr(a->path, '/') : NULL;
 
-	if (name)
-		snprintf(buf, len, "swap %.24s:0x%" PRIx64, name + 1, (uint64_t)r->frame);
+	if (!r->frame)
+		snprintf(buf, len, "swap (where: hidden)");
+	else if (name)
+		snprintf(buf, len, "swap %.23s:0x%" PRIx64, name + 1, (uint64_t)r->frame);
 	else
 		snprintf(buf, len, "swap %u:0x%" PRIx64, r->swap_type, (uint64_t)r->frame);
 }

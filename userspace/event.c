@@ -242,9 +242,13 @@ static void swap_text(FILE *f, const struct ptscope_event *e, const struct ps_ev
 	bool in = e->type == PTSCOPE_EV_SWAP_IN;
 
 	fprintf(f, "0x%012" PRIx64 " %s swap ", (uint64_t)e->va, in ? "<-" : "->");
-	if (path)
+	if (!frames_shown(e))
+		fputs("(where: hidden)", f);
+	else if (path)
 		fprintf(f, "%s ", base ? base + 1 : path);
-	fprintf(f, "type %u offset 0x%" PRIx64, e->swap_type, (uint64_t)e->swap_offset);
+	if (frames_shown(e))
+		fprintf(f, "type %u offset 0x%" PRIx64, e->swap_type,
+			(uint64_t)e->swap_offset);
 	if (e->flags & PTSCOPE_EV_F_SWAPCACHE)
 		fputs(in ? " (from the swap cache)" : " (in swap cache)", f);
 	if (in && frames_shown(e) && e->pfn)
@@ -369,8 +373,15 @@ static void swap_json(struct ps_json *j, const struct ptscope_event *e,
 
 	ps_json_hex(j, "va", e->va);
 	ps_json_obj(j, "swap");
-	ps_json_u64(j, "type", e->swap_type);
-	ps_json_hex(j, "offset", e->swap_offset);
+	if (!frames_shown(e)) {
+		/* Where it went is hidden with the frames, as in pagemap. */
+		ps_json_null(j, "type");
+		ps_json_null(j, "offset");
+		path = NULL;
+	} else {
+		ps_json_u64(j, "type", e->swap_type);
+		ps_json_hex(j, "offset", e->swap_offset);
+	}
 	if (path)
 		ps_json_str(j, "area", path);
 	else
