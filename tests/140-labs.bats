@@ -32,7 +32,8 @@ lab_script() {
 	cat <<'EOF'
 set -eEu
 set -o pipefail
-trap 'echo "FAILED: line $LINENO: $BASH_COMMAND" >&2' ERR
+exec 3>&2
+trap 'echo "FAILED: line $LINENO: $BASH_COMMAND" >&3; [ -z "${OUT:-}" ] || sed "s/^/| /" "$OUT" >&3' ERR
 # Helpers for the checks (never in a student's sh block).
 say() { echo "check: $*" >&2; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
