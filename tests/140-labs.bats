@@ -30,8 +30,10 @@ setup_file() {
 # output saved in $OUT and shown, and its check comments.
 lab_script() {
 	cat <<'EOF'
-set -eu
+set -eEu
 set -o pipefail
+exec 3>&2
+trap 'echo "FAILED: line $LINENO: $BASH_COMMAND" >&3; [ -z "${OUT:-}" ] || sed "s/^/| /" "$OUT" >&3' ERR
 # Helpers for the checks (never in a student's sh block).
 say() { echo "check: $*" >&2; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
@@ -41,6 +43,8 @@ oracle_field() { "$PROGS/oracle" "$1" "$2" | tr ' ' '\n' | awk -F= -v k="$3" '$1
 # stat_field PID N: field N of /proc/PID/stat (10 minflt, 12 majflt).
 stat_field() { sed 's/.*) //' "/proc/$1/stat" | awk -v n=$(($2 - 2)) '{ print $n }'; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# wpfn PID ADDR: the frame `ptscope walk --json` gives, as 0xHEX.
+wpfn() { printf '0x%x' "$(wj "$1" "$2" .pfn)"; }
 # wj PID ADDR FILTER: jq FILTER on `ptscope --json walk PID ADDR`.
 wj() { ptscope --json walk "$1" "$2" | jq -er "$3"; }
 # events FILE TYPE: the event lines of one type in a `ptscope watch` text output.
