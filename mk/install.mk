@@ -11,14 +11,15 @@
 #                         and the autoload through the family alias find it
 #   make uninstall        all of it again (uninstall-client, uninstall-module)
 #
-# PREFIX (default /usr/local) and DESTDIR are honoured; ptscope(8) is a
-# system administration command, so the client goes to sbin (BINDIR=...
-# puts it elsewhere). The module is for KDIR's kernel (see the Makefile).
+# PREFIX (default /usr/local) and DESTDIR are honoured. The client goes to
+# bin, not sbin: students on a shared machine run it on their own
+# processes, and a user's PATH has no sbin on Debian (BINDIR=... puts it
+# elsewhere). The module is for KDIR's kernel (see the Makefile).
 # For a module that follows kernel upgrades, see mk/dkms.mk.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
-BINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL_MOD_DIR ?= extra

@@ -31,7 +31,7 @@ teardown_file() {
 }
 
 @test "make install puts the client, the man page, the completion and the module in place" {
-	[ -x "$PREFIX/sbin/ptscope" ]
+	[ -x "$PREFIX/bin/ptscope" ]
 	[ -f "$PREFIX/share/man/man8/ptscope.8" ]
 	[ -f "$PREFIX/share/bash-completion/completions/ptscope" ]
 	[ -f "/lib/modules/$KREL/extra/ptscope.ko" ]
@@ -39,13 +39,13 @@ teardown_file() {
 	# depmod ran: modprobe knows the module and its family alias.
 	[ "$(modinfo -F filename ptscope)" = "/lib/modules/$KREL/extra/ptscope.ko" ]
 	[ "$(modprobe -R net-pf-16-proto-16-family-ptscope)" = ptscope ]
-	[ "$(PATH=$PREFIX/sbin:$PATH command -v ptscope)" = "$PREFIX/sbin/ptscope" ]
+	[ "$(PATH=$PREFIX/bin:$PATH command -v ptscope)" = "$PREFIX/bin/ptscope" ]
 	run env MANPATH="$PREFIX/share/man" man -w ptscope
 	[ "$output" = "$PREFIX/share/man/man8/ptscope.8" ]
 }
 
 @test "--version names the client's and the loaded module's version" {
-	run "$PREFIX/sbin/ptscope" --version
+	run "$PREFIX/bin/ptscope" --version
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "ptscope $VERSION" ]
 	[ "${lines[1]}" = "module $VERSION" ]
@@ -55,11 +55,11 @@ teardown_file() {
 @test "with the module unloaded, the first walk loads it through the family alias" {
 	rmmod ptscope
 	[ ! -d /sys/module/ptscope ]
-	run "$PREFIX/sbin/ptscope" --version
+	run "$PREFIX/bin/ptscope" --version
 	[ "${lines[1]}" = "module not loaded" ]
 	# --version did not load it.
 	[ ! -d /sys/module/ptscope ]
-	run timeout 120 "$PREFIX/sbin/ptscope" --json walk $$ stack
+	run timeout 120 "$PREFIX/bin/ptscope" --json walk $$ stack
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -d /sys/module/ptscope ]
@@ -96,7 +96,7 @@ teardown_file() {
 
 @test "make uninstall removes it all, and modprobe no longer finds the module" {
 	make -s -C "$REPO" uninstall PREFIX="$PREFIX"
-	[ ! -e "$PREFIX/sbin/ptscope" ]
+	[ ! -e "$PREFIX/bin/ptscope" ]
 	[ ! -e "$PREFIX/share/man/man8/ptscope.8" ]
 	[ ! -e "$PREFIX/share/bash-completion/completions/ptscope" ]
 	[ ! -e "/lib/modules/$KREL/extra/ptscope.ko" ]

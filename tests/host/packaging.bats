@@ -153,15 +153,15 @@ complete_words() {
 @test "make install and uninstall honour PREFIX and DESTDIR" {
 	local d=$BATS_TEST_TMPDIR/root
 	make -s -C "$REPO" install-client DESTDIR="$d" PREFIX=/opt/ps
-	[ -x "$d/opt/ps/sbin/ptscope" ]
-	cmp "$d/opt/ps/sbin/ptscope" "$PTSCOPE"
+	[ -x "$d/opt/ps/bin/ptscope" ]
+	cmp "$d/opt/ps/bin/ptscope" "$PTSCOPE"
 	cmp "$d/opt/ps/share/man/man8/ptscope.8" "$MAN"
 	cmp "$d/opt/ps/share/bash-completion/completions/ptscope" "$COMPLETION"
 	[ "$(stat -c %a "$d/opt/ps/share/man/man8/ptscope.8")" = 644 ]
 	make -s -C "$REPO" uninstall-client DESTDIR="$d" PREFIX=/opt/ps
 	[ -z "$(find "$d" -type f)" ]
 	make -s -C "$REPO" install-client DESTDIR="$d"
-	[ -x "$d/usr/local/sbin/ptscope" ]
+	[ -x "$d/usr/local/bin/ptscope" ]
 	[ -f "$d/usr/local/share/man/man8/ptscope.8" ]
 }
 
