@@ -10,10 +10,10 @@
  *               the entry before and after is read with ptscope_peek().
  *               The x86 error code comes from exceptions:page_fault_user,
  *               which fires just before on the same CPU.
- *   tlb         kretprobe on flush_tlb_mm_range(), the one function x86
- *               flushes a range of an mm through; tlb:tlb_flush says
- *               whether it sent IPIs, and on the CPUs that received them,
- *               that they flushed.
+ *   tlb         tlb:tlb_flush: a local flush of a watched mm, after the
+ *               IPIs its CPU sent for it, and on the CPUs that received
+ *               them, that they flushed; the range is the one the mmu
+ *               notifier was just told of (see local_flush()).
  *   swap, unmap an mmu_notifier on each watched mm: every invalidation with
  *               its kind; after a CLEAR, entries that became swap entries
  *               are swap-outs. Swap-ins are faults that found a swap entry.
@@ -268,69 +268,67 @@ static int fault_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 /* ---- TLB flushes ---- */
 
-/* IPIs sent by this CPU for a flush, counted by the tlb_flush tracepoint. */
-static DEFINE_PER_CPU(unsigned long, ipis_sent);
-
-struct flush_ctx {
+/*
+ * Not a probe on flush_tlb_mm_range(): text_poke() calls it, with a
+ * temporary mm loaded, to patch kernel text, and a kprobe there crashed
+ * the kernel while ftrace or a jump label was being patched (tests/090).
+ * The tlb:tlb_flush tracepoint sees the same flushes: on the flushing CPU
+ * (a local flush of its loaded mm, after the IPIs it sent for it) and on
+ * every CPU the IPIs reached. It does not name the range; the range comes
+ * from the mmu notifier's invalidation of the watched mm just before, on
+ * this CPU (munmap, mprotect, madvise, COW, migration, reclaim all
+ * invalidate first); a flush with none is reported with its range unknown.
+ */
+struct flush_stash {
 	struct mm_struct *mm;
 	unsigned long start, end;
-	unsigned int stride_shift;
-	bool freed_tables;
-	int cpu;
-	unsigned long ipis;
+	bool ipi;		/* this CPU sent IPIs for the flush under way */
 };
+static DEFINE_PER_CPU(struct flush_stash, flush_stash);
 
-static int flush_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void stash_range(struct mm_struct *mm, unsigned long start,
+			unsigned long end)
 {
-	struct mm_struct *mm = (void *)regs_get_kernel_argument(regs, 0);
-	struct flush_ctx *c = (void *)ri->data;
+	struct flush_stash *f = get_cpu_ptr(&flush_stash);
+
+	f->mm = mm;
+	f->start = start;
+	f->end = end;
+	put_cpu_ptr(&flush_stash);
+}
+
+/* A local flush of @mm, this CPU's loaded mm, with IRQs off. */
+static void local_flush(struct mm_struct *mm)
+{
+	struct flush_stash *f = this_cpu_ptr(&flush_stash);
+	int cpu = smp_processor_id();
+	struct ptscope_event ev;
 	struct ps_mmw *mmw;
-	bool watched;
 
 	rcu_read_lock();
 	mmw = ps_mmw_find(mm);
-	watched = mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB);
-	rcu_read_unlock();
-	if (!watched)
-		return 1;
-	c->mm = mm;
-	c->start = regs_get_kernel_argument(regs, 1);
-	c->end = regs_get_kernel_argument(regs, 2);
-	c->stride_shift = regs_get_kernel_argument(regs, 3);
-	c->freed_tables = regs_get_kernel_argument(regs, 4);
-	c->cpu = smp_processor_id();
-	c->ipis = this_cpu_read(ipis_sent);
-	return 0;
-}
-
-static int flush_return(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct flush_ctx *c = (void *)ri->data;
-	struct ptscope_event ev;
-	struct ps_mmw *mmw;
-	int cpu = smp_processor_id();
-
+	if (!mmw || !(READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB))
+		goto out;
 	event_init(&ev, PTSCOPE_EV_TLB_FLUSH);
-	ev.va = c->start;
-	ev.end = c->end;
-	ev.page_shift = c->stride_shift;
+	if (f->mm == mm) {
+		ev.va = f->start;
+		ev.end = f->end;
+		ev.page_shift = PAGE_SHIFT;
+		f->mm = NULL;		/* one flush per invalidation */
+	} else {
+		ev.flags |= PTSCOPE_EV_F_RANGE_UNKNOWN;
+	}
 	ev.reason = reason();
-	ev.count = cpumask_weight(mm_cpumask(c->mm)) -
-		   cpumask_test_cpu(cpu, mm_cpumask(c->mm));
-	if (c->freed_tables)
-		ev.flags |= PTSCOPE_EV_F_FREED_TABLES;
-	/* The function flushes with preemption off: same CPU throughout. */
-	if (cpu == c->cpu && this_cpu_read(ipis_sent) != c->ipis)
+	ev.count = cpumask_weight(mm_cpumask(mm)) -
+		   cpumask_test_cpu(cpu, mm_cpumask(mm));
+	if (f->ipi)
 		ev.flags |= PTSCOPE_EV_F_IPI;
-	if (!(current->flags & PF_KTHREAD) && current->mm != c->mm)
+	if (!(current->flags & PF_KTHREAD) && current->mm != mm)
 		ev.flags |= PTSCOPE_EV_F_REMOTE;
-
-	rcu_read_lock();
-	mmw = ps_mmw_find(c->mm);
-	if (mmw)
-		ps_emit(mmw, &ev);
+	ps_emit(mmw, &ev);
+out:
 	rcu_read_unlock();
-	return 0;
+	f->ipi = false;
 }
 
 /*
@@ -344,13 +342,18 @@ static void probe_tlb_flush(void *data, int why, unsigned long pages)
 	struct ps_mmw *mmw;
 
 	if (why == TLB_REMOTE_SEND_IPI) {
-		this_cpu_inc(ipis_sent);
+		this_cpu_write(flush_stash.ipi, true);
+		return;
+	}
+	/* In flush_tlb_func(): the mm it flushed is this CPU's loaded one. */
+	mm = current->active_mm;
+	if (why == TLB_LOCAL_MM_SHOOTDOWN) {
+		local_flush(mm);
 		return;
 	}
 	if (why != TLB_REMOTE_SHOOTDOWN)
 		return;
 	/* In the IPI handler: the mm whose entries this CPU just dropped. */
-	mm = current->active_mm;
 	rcu_read_lock();
 	mmw = ps_mmw_find(mm);
 	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_TLB)) {
@@ -389,6 +392,7 @@ static int mn_start(struct mmu_notifier *mn,
 	struct ptscope_event ev;
 	struct ps_mmw *mmw;
 
+	stash_range(mn->mm, range->start, range->end);
 	rcu_read_lock();
 	mmw = ps_mmw_find(mn->mm);
 	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_UNMAP)) {
@@ -521,13 +525,6 @@ static struct kp_hook kp_hooks[] = {
 		.data_size = sizeof(struct fault_ctx),
 		.maxactive = FAULTS_IN_FLIGHT,
 		.kinds = PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP, .required = true,
-	},
-	{
-		.name = "kretprobe:flush_tlb_mm_range", .symbol = "flush_tlb_mm_range",
-		.entry = flush_entry, .ret = flush_return,
-		.data_size = sizeof(struct flush_ctx),
-		.maxactive = 64,
-		.kinds = PTSCOPE_EVK_TLB,
 	},
 };
 

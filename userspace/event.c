@@ -261,7 +261,9 @@ static void flush_text(FILE *f, const struct ptscope_event *e)
 {
 	char stride[32];
 
-	if (e->end == ~0ULL)
+	if (e->flags & PTSCOPE_EV_F_RANGE_UNKNOWN)
+		fputs("range unknown", f);
+	else if (e->end == ~0ULL)
 		fputs("all addresses", f);
 	else
 		fprintf(f, "0x%012" PRIx64 "-0x%012" PRIx64, (uint64_t)e->va, (uint64_t)e->end);
@@ -414,8 +416,13 @@ void ps_event_json(FILE *f, const struct ptscope_event *e, const struct ps_event
 		swap_json(&j, e, fmt);
 		break;
 	case PTSCOPE_EV_TLB_FLUSH:
-		ps_json_hex(&j, "start", e->va);
-		ps_json_hex(&j, "end", e->end);
+		if (e->flags & PTSCOPE_EV_F_RANGE_UNKNOWN) {
+			ps_json_null(&j, "start");
+			ps_json_null(&j, "end");
+		} else {
+			ps_json_hex(&j, "start", e->va);
+			ps_json_hex(&j, "end", e->end);
+		}
 		if (e->page_shift)
 			ps_json_u64(&j, "stride", 1ULL << (e->page_shift & 63));
 		else

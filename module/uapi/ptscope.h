@@ -497,6 +497,7 @@ enum ptscope_end_reason {
 #define PTSCOPE_EV_F_FRAMES_HIDDEN (1U << 8)	/* pfn, old_pfn withheld */
 #define PTSCOPE_EV_F_SWAPCACHE	(1U << 9)	/* swap: the data is in the swap cache */
 #define PTSCOPE_EV_F_COUNTED	(1U << 10)	/* fault: in minflt or majflt */
+#define PTSCOPE_EV_F_RANGE_UNKNOWN (1U << 11)	/* tlb_flush: start and end unknown */
 
 /*
  * One event. Addresses are user virtual addresses of the process; frames
