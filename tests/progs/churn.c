@@ -3,8 +3,8 @@
  * A process whose address space never stands still, for the stress test
  * (tests/stress/run): it gives walks, dumps and watches something to race.
  *
- *   churn [--seconds S] [--mem MB] [--cgroup DIR] [--out FILE] [--seed N]
- *         [--no-fork] [--no-exec]
+ *   churn [--seconds S] [--mem MB] [--pause MS] [--cgroup DIR] [--out FILE]
+ *         [--seed N] [--no-fork] [--no-exec]
  *
  * Until S seconds (default 10) have passed, at random:
  *
@@ -28,6 +28,8 @@
  * unmapped to make room. A second thread writes its own pages all along,
  * so the mm is live on the other CPU and flushes shoot it down.
  *
+ * --pause MS    sleep about MS milliseconds (0 to 2 MS) after each step, so
+ *               that many churners leave a slow VM some time (default 0)
  * --cgroup DIR  join the cgroup v2 DIR first (its memory.max makes reclaim
  *               swap us out); children and exec()s stay in it
  * --out FILE    append the "pid", "ready" and counts lines to FILE instead
@@ -75,6 +77,7 @@ struct region {
 
 static struct region regions[MAX_REGIONS];
 static size_t nr_regions, mem_used, mem_max = 24UL << 20;
+static unsigned long pause_ms;
 static uint64_t deadline_ns, rng = 88172645463325252ULL;
 static FILE *out;
 static bool may_fork = true, may_exec = true, is_child;
@@ -403,7 +406,7 @@ static void reap(bool wait)
 }
 
 static char *argv_buf[32];
-static char arg_seconds[32], arg_mem[32], arg_seed[32];
+static char arg_seconds[32], arg_mem[32], arg_seed[32], arg_pause[32];
 
 /* churn's own command line, for another @seconds. */
 static char **churn_argv(double seconds, bool child)
@@ -421,6 +424,9 @@ static char **churn_argv(double seconds, bool child)
 	snprintf(arg_seed, sizeof(arg_seed), "%llu", (unsigned long long)(rng ^ now_ns()));
 	argv_buf[n++] = "--seed";
 	argv_buf[n++] = arg_seed;
+	snprintf(arg_pause, sizeof(arg_pause), "%lu", pause_ms);
+	argv_buf[n++] = "--pause";
+	argv_buf[n++] = arg_pause;
 	if (out_path) {
 		argv_buf[n++] = "--out";
 		argv_buf[n++] = (char *)out_path;
@@ -493,7 +499,7 @@ static void *toucher(void *arg)
 {
 	size_t len = 64 * PAGE;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct timespec pause = { 0, 200000 };
+	struct timespec pause = { 0, 5000000 };
 
 	(void)arg;
 	if (p == MAP_FAILED)
@@ -521,8 +527,8 @@ static void join_cgroup(const char *dir)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: churn [--seconds S] [--mem MB] [--cgroup DIR] [--out FILE] "
-		"[--seed N] [--no-fork] [--no-exec]\n");
+	fprintf(stderr, "usage: churn [--seconds S] [--mem MB] [--pause MS] [--cgroup DIR] "
+		"[--out FILE] [--seed N] [--no-fork] [--no-exec]\n");
 	exit(2);
 }
 
@@ -546,6 +552,9 @@ static void parse(int argc, char **argv, double *seconds)
 			i++;
 		} else if (!strcmp(a, "--mem")) {
 			mem_max = strtoul(v, NULL, 0) << 20;
+			i++;
+		} else if (!strcmp(a, "--pause")) {
+			pause_ms = strtoul(v, NULL, 0);
 			i++;
 		} else if (!strcmp(a, "--cgroup")) {
 			self_cgroup = v;
@@ -612,6 +621,13 @@ int main(int argc, char **argv)
 		}
 		if (may_exec && !is_child && now_ns() >= next_reexec)
 			reexec();
+		if (pause_ms) {
+			uint64_t ns = rnd(2 * pause_ms * 1000000ULL);
+			struct timespec ts = { (time_t)(ns / 1000000000ULL),
+					       (long)(ns % 1000000000ULL) };
+
+			nanosleep(&ts, NULL);
+		}
 	}
 	reap(true);
 	if (!is_child)
