@@ -14,9 +14,9 @@
 #
 # Then the leak tests: everything an unprivileged user can get from walk,
 # dump, maps, explain, map, watch, stat and swaps, as the client prints it
-# and as raw netlink bytes, searched for the frames, physical addresses,
-# table addresses and raw entries root sees, and for kernel addresses.
-#
+# and as raw netlink bytes, searched for the frames, swap offsets,
+# physical addresses, table addresses and raw entries root sees, and for
+# kernel addresses.
 
 load helpers
 
@@ -525,14 +525,14 @@ walk_secrets() {
 	done < <(jq -r '.va as $va | .levels[] | [$va, .level, .kind, .entry, .entry_phys] | @tsv' "$1")
 }
 
-# pagemap_secrets PID ADDR N NOTE: the frames of N pages, as root's pagemap
-# shows them; swap offsets go to $SECRETS.swap.
+# pagemap_secrets PID ADDR N NOTE: the frames, or swap offsets, of N pages
+# as root's pagemap shows them (pagemap hides both from the unprivileged).
 pagemap_secrets() {
 	local e i=0 pfn
 	while read -r e; do
 		pfn=$(pm_pfn "$e")
 		if [ $((0x$e >> 62 & 1)) -eq 1 ]; then
-			echo $((0x$e >> 5 & ((1 << 50) - 1))) >>"$SECRETS.swap"
+			secret swap $((0x$e >> 5 & ((1 << 50) - 1))) "$4 page $i, swapped"
 		elif [ "$pfn" -ne 0 ]; then
 			secret pfn "$pfn" "$4 page $i"
 			secret phys $((pfn << 12)) "$4 page $i"
@@ -541,26 +541,22 @@ pagemap_secrets() {
 	done < <(pm_entries "$1" "$2" "$3")
 }
 
-# The secrets, less the frame numbers that cannot be told from other
-# numbers: below 4096 (pids, counts), or equal to a swap offset, which
-# ptscope shows (see the swap test).
+# The secrets, once each, less the frame numbers and swap offsets below
+# 4096: pids, counts and indices are numbers of that size too.
 finish_secrets() {
 	local kind value note dropped=0
-	declare -A swap=() seen=()
-	while read -r value; do
-		swap[$value]=1
-	done <"$SECRETS.swap"
+	declare -A seen=()
 	: >"$SECRETS"
 	while read -r kind value note; do
 		[ -z "${seen[$kind$value]:-}" ] || continue
 		seen[$kind$value]=1
-		if [ "$kind" = pfn ] && { [ $((value)) -lt 4096 ] || [ -n "${swap[$((value))]:-}" ]; }; then
+		if [ "$kind" = pfn ] || [ "$kind" = swap ] && [ $((value)) -lt 4096 ]; then
 			dropped=$((dropped + 1))
 			continue
 		fi
 		echo "$kind $value $note" >>"$SECRETS"
 	done <"$SECRETS.all"
-	echo "# $dropped frame numbers left out (below 4096 or equal to a swap offset)" >&2
+	echo "# $dropped frame numbers and swap offsets below 4096 left out" >&2
 }
 
 # nobody_says FILE ARGS...: ptscope as nobody; its stdout and stderr into
@@ -595,13 +591,12 @@ nobody_watches() {
 	return 1
 }
 
-@test "nothing an unprivileged user gets from any command carries a frame, a physical or table address, or a kernel address" {
+@test "nothing an unprivileged user gets from any command carries a frame, a swap offset, a physical or table address, or a kernel address" {
 	LEAK=$(mktemp -d /tmp/ptscope-leak.XXXXXX)
 	chmod 0777 "$LEAK"
 	CELL=$LEAK
 	SECRETS=$BATS_TEST_TMPDIR/secrets
 	: >"$SECRETS.all"
-	: >"$SECRETS.swap"
 	TEXTS=() RAWS=()
 	target_addrs "$MINE_OUT"
 
@@ -613,6 +608,10 @@ nobody_watches() {
 	for a in "${ADDRS[@]}"; do
 		pagemap_secrets "$MINE_PID" "$a" 1 "target's $a"
 	done
+	if grep -q zram /proc/swaps; then
+		pagemap_secrets "$MINE_PID" "$(awk '$1 == "swapped" { print $2 }' "$MINE_OUT")" 64 \
+			"target's swapped region"
+	fi
 	# ptscope as root and pagemap agree on the frames (else the secrets
 	# would be of the wrong kind).
 	[ "$(jq -r 'select(.pfn) | .pfn' "$BATS_TEST_TMPDIR/root-walk.json" | sort -n | head -1)" -gt 0 ]
@@ -655,8 +654,7 @@ nobody_watches() {
 	nobody_captures stat.raw stat
 	if grep -q zram /proc/swaps; then
 		faulter pageout
-		pm_entries "$F_PID" "$region" 32 |
-			while read -r e; do echo $((0x$e >> 5 & ((1 << 50) - 1))); done >>"$SECRETS.swap"
+		pagemap_secrets "$F_PID" "$region" 32 "faulter's region, paged out"
 		faulter touch
 		pagemap_secrets "$F_PID" "$region" 32 "faulter's region, swapped in"
 	fi
@@ -680,6 +678,7 @@ nobody_watches() {
 	[ "$(grep -c '^pfn' "$SECRETS")" -ge 40 ]
 	[ "$(grep -c '^phys' "$SECRETS")" -ge 40 ]
 	[ "$(grep -c '^entry' "$SECRETS")" -ge 10 ]
+	! grep -q zram /proc/swaps || [ "$(grep -c '^swap' "$SECRETS")" -ge 32 ]
 	run "$BIN/leakscan" "$SECRETS" --text "${TEXTS[@]}" --raw "${RAWS[@]}"
 	echo "$output" >&2
 	[ "$status" -eq 0 ]
@@ -699,6 +698,7 @@ nobody_watches() {
 	grep -q 'byte [0-9]*: entry 0x' <<<"$output"
 	grep -q 'attribute cmd 2/13: pfn 0x' <<<"$output"
 	grep -q 'attribute cmd 2/11/12/8: phys 0x' <<<"$output"
+	! grep -q zram /proc/swaps || grep -q 'attribute cmd 2/24: swap 0x' <<<"$output"
 }
 
 # pagemap tells an unprivileged reader that a page is swapped out (bit 62)
