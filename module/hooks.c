@@ -2,14 +2,14 @@
 /*
  * Where events come from.
  *
- * Stable interfaces first, and kprobes only where the kernel offers
- * nothing else:
+ * Stable interfaces only: tracepoints, software perf events and the mmu
+ * notifier. No kprobe, so nothing patches ftrace call sites in the fault
+ * path while it runs:
  *
- *   fault       kretprobe on handle_mm_fault(): every fault of every kind
- *               passes through it, its return value is the outcome, and
- *               the entry before and after is read with ptscope_peek().
- *               The x86 error code comes from exceptions:page_fault_user,
- *               which fires just before on the same CPU.
+ *   fault       exceptions:page_fault_user/kernel as it enters (address,
+ *               error code, the entry before) and the PAGE_FAULTS_MIN/MAJ
+ *               perf events as mm_account_fault() counts it (the entry
+ *               after); see "faults" below.
  *   tlb         tlb:tlb_flush: a local flush of a watched mm, after the
  *               IPIs its CPU sent for it, and on the CPUs that received
  *               them, that they flushed; the range is the one the mmu
@@ -20,11 +20,11 @@
  *   process     sched:sched_process_exec/fork/exit.
  *
  * Every probe first asks whether the mm is watched (one hash lookup) and
- * returns; the kretprobes' entry handlers return non-zero then, so an
- * unwatched fault does not even get a return probe.
+ * returns if not.
  */
 
-#include <linux/kprobes.h>
+#include <linux/cpuhotplug.h>
+#include <linux/perf_event.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
@@ -36,6 +36,7 @@
 #include <linux/tracepoint.h>
 #include <asm/syscall.h>
 #include <asm/tlbflush.h>
+#include <asm/trap_pf.h>
 #include "compat.h"
 #include "hooks.h"
 #include "walk.h"
@@ -108,163 +109,245 @@ static void event_init(struct ptscope_event *ev, u8 type)
 
 /* ---- faults ---- */
 
-struct fault_stash {
-	struct task_struct *task;
-	unsigned long address;
-	unsigned long error_code;
-};
+/*
+ * A fault is seen twice, with no probe in the fault path's text:
+ *
+ *   entering   exceptions:page_fault_user/kernel, before the kernel looks
+ *              at it: the address, the CPU's error code, and the entry as
+ *              it was, kept in a slot of the watched mm for the task;
+ *   counted    the PAGE_FAULTS_MIN/MAJ software perf events, which
+ *              mm_account_fault() raises when the fault is done, as
+ *              minflt/majflt are incremented: the entry as it is now.
+ *
+ * So the events are exactly the faults /proc/PID/stat counts, less those
+ * get_user_pages() takes on the process's behalf (MAP_POPULATE, mlock,
+ * ptrace), which raise no perf event. Faults that fail (SIGSEGV, SIGBUS,
+ * OOM) are not counted, and not reported.
+ *
+ * Why not a kretprobe on handle_mm_fault(): attaching and detaching one
+ * patches ftrace call sites while other CPUs fault through them, and on
+ * 6.1 that returned a faulting task to address 0 (RIP 0, both CPUs).
+ */
 
-static DEFINE_PER_CPU(struct fault_stash, fault_stash);
-
-static void probe_page_fault_user(void *data, unsigned long address,
-				  struct pt_regs *regs, unsigned long error_code)
+static bool fault_watched(struct ps_mmw *mmw)
 {
-	struct fault_stash *s = this_cpu_ptr(&fault_stash);
-
-	s->task = current;
-	s->address = address;
-	s->error_code = error_code;
+	return mmw && (READ_ONCE(mmw->kinds) &
+		       (PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP));
 }
 
-struct fault_ctx {
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-	unsigned long address;
-	unsigned int flags;
-	u32 error_code;
-	bool error_code_valid;
-	u8 before;
-	u8 before_swap_type;
-	u16 before_leaf_flags;
-	u64 before_pfn;
-	u64 before_swap_offset;
-};
-
-static int fault_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* The slot @task holds, or a free one claimed for it; NULL if all busy. */
+static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
+					struct task_struct *task)
 {
-	struct vm_area_struct *vma = (void *)regs_get_kernel_argument(regs, 0);
-	struct fault_ctx *c = (void *)ri->data;
-	struct fault_stash *s;
+	struct ps_fault_slot *s, *free = NULL;
+
+	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++) {
+		struct task_struct *owner = READ_ONCE(s->task);
+
+		if (owner == task)
+			return s;	/* an earlier fault that failed */
+		if (!owner && !free)
+			free = s;
+	}
+	for (s = free; s && s < mmw->faults + PS_FAULT_SLOTS; s++)
+		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, task))
+			return s;
+	return NULL;
+}
+
+static struct ps_fault_slot *slot_find(struct ps_mmw *mmw,
+				       struct task_struct *task)
+{
+	struct ps_fault_slot *s;
+
+	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++)
+		if (READ_ONCE(s->task) == task)
+			return s;
+	return NULL;
+}
+
+static void probe_fault_entry(void *data, unsigned long address,
+			      struct pt_regs *regs, unsigned long error_code)
+{
+	struct mm_struct *mm = current->mm;
+	struct ps_fault_slot *s;
 	struct ps_mmw *mmw;
 	struct ptscope_walk w;
-	bool watched;
 
+	/* Faults the kernel will not handle: no count follows them. */
+	if (!mm || address >= TASK_SIZE_MAX || pagefault_disabled() || !in_task())
+		return;
 	rcu_read_lock();
-	mmw = ps_mmw_find(vma->vm_mm);
-	watched = mmw && (READ_ONCE(mmw->kinds) &
-			  (PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP));
-	rcu_read_unlock();
-	if (!watched)
-		return 1;
-
-	c->mm = vma->vm_mm;
-	c->vma = vma;
-	c->address = regs_get_kernel_argument(regs, 1);
-	c->flags = regs_get_kernel_argument(regs, 2);
-	/* The tracepoint fired on this CPU for this fault, unless we moved. */
-	s = this_cpu_ptr(&fault_stash);
-	c->error_code_valid = s->task == current && s->address == c->address;
-	c->error_code = c->error_code_valid ? s->error_code : 0;
-	s->task = NULL;
-
-	c->before = PTSCOPE_STATE_NONE;
-	if (ptscope_peek(c->mm, vma, c->address, &w)) {
-		c->before = w.state;
-		c->before_pfn = w.pfn;
-		c->before_swap_type = w.leaf.swap_type;
-		c->before_swap_offset = w.leaf.frame;
-		c->before_leaf_flags = w.leaf.flags;
+	mmw = ps_mmw_find(mm);
+	if (!fault_watched(mmw))
+		goto out;
+	s = slot_claim(mmw, current);
+	if (!s)
+		goto out;	/* the event will say its entry was unseen */
+	s->address = address;
+	s->error_code = error_code;
+	s->before = PTSCOPE_STATE_NONE;
+	if (ptscope_peek(mm, NULL, address, &w)) {
+		s->before = w.state;
+		s->before_pfn = w.pfn;
+		s->before_swap_type = w.leaf.swap_type;
+		s->before_swap_offset = w.leaf.frame;
+		s->before_leaf_flags = w.leaf.flags;
 	}
-	return 0;
+out:
+	rcu_read_unlock();
 }
 
-static u8 fault_outcome(const struct fault_ctx *c, vm_fault_t ret,
+static u8 fault_outcome(const struct ps_fault_slot *s,
 			const struct ptscope_walk *after, bool major)
 {
-	if (ret & VM_FAULT_RETRY)
-		return PTSCOPE_FAULT_RETRY;
-	if (ret & VM_FAULT_OOM)
-		return PTSCOPE_FAULT_OOM;
-	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE))
-		return PTSCOPE_FAULT_SIGBUS;
-	if (ret & VM_FAULT_SIGSEGV)
-		return PTSCOPE_FAULT_SIGSEGV;
-	if (ret & VM_FAULT_ERROR)
-		return PTSCOPE_FAULT_ERROR;
-	if ((c->before == PTSCOPE_STATE_PRESENT ||
-	     c->before == PTSCOPE_STATE_PROTNONE) &&
+	if (s && (s->before == PTSCOPE_STATE_PRESENT ||
+		  s->before == PTSCOPE_STATE_PROTNONE) &&
 	    after->state == PTSCOPE_STATE_PRESENT) {
-		if (after->pfn != c->before_pfn)
-			return (c->flags & FAULT_FLAG_WRITE) ? PTSCOPE_FAULT_COW :
-							       PTSCOPE_FAULT_MINOR;
+		if (after->pfn != s->before_pfn)
+			return (s->error_code & X86_PF_WRITE) ?
+				PTSCOPE_FAULT_COW : PTSCOPE_FAULT_MINOR;
 		return PTSCOPE_FAULT_PROTECTION;
 	}
 	return major ? PTSCOPE_FAULT_MAJOR : PTSCOPE_FAULT_MINOR;
 }
 
-static int fault_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
+			unsigned long address, bool major, bool user)
 {
-	struct fault_ctx *c = (void *)ri->data;
-	vm_fault_t ret = (__force vm_fault_t)regs_return_value(regs);
-	struct ptscope_event ev;
 	struct ptscope_walk w = { .state = PTSCOPE_STATE_NONE };
-	bool counted, major, locked;
-	struct ps_mmw *mmw;
+	struct ps_fault_slot *s;
+	struct ptscope_event ev;
 
-	/* After RETRY or COMPLETED the lock is gone, and the VMA with it. */
-	locked = !(ret & (VM_FAULT_RETRY | PTSCOPE_VM_FAULT_COMPLETED));
-	if (!ptscope_peek(c->mm, locked ? c->vma : NULL, c->address, &w))
+	s = slot_find(mmw, current);
+	if (s && (s->address ^ address) >= PAGE_SIZE) {
+		WRITE_ONCE(s->task, NULL);	/* stale: its fault failed */
+		s = NULL;
+	}
+	if (!ptscope_peek(mm, NULL, address, &w))
 		w.state = PTSCOPE_STATE_NONE;
 
-	/* What mm_account_fault() counts, and how. */
-	counted = !(ret & (VM_FAULT_RETRY | VM_FAULT_ERROR));
-	major = counted && ((ret & VM_FAULT_MAJOR) || (c->flags & FAULT_FLAG_TRIED));
-
 	event_init(&ev, PTSCOPE_EV_FAULT);
-	ev.va = c->address;
-	ev.flags = (c->flags & FAULT_FLAG_WRITE ? PTSCOPE_EV_F_WRITE : 0) |
-		   (c->flags & FAULT_FLAG_INSTRUCTION ? PTSCOPE_EV_F_EXEC : 0) |
-		   (c->flags & FAULT_FLAG_USER ? PTSCOPE_EV_F_USER : 0) |
-		   (c->flags & FAULT_FLAG_REMOTE || current->mm != c->mm ?
-		    PTSCOPE_EV_F_REMOTE : 0) |
-		   (major ? PTSCOPE_EV_F_MAJOR : 0) |
-		   (counted ? PTSCOPE_EV_F_COUNTED : 0) |
-		   (c->error_code_valid ? PTSCOPE_EV_F_ERROR_CODE : 0);
-	ev.error_code = c->error_code;
-	ev.outcome = fault_outcome(c, ret, &w, major);
-	ev.before = c->before;
+	ev.va = address;
+	ev.flags = PTSCOPE_EV_F_COUNTED | (major ? PTSCOPE_EV_F_MAJOR : 0) |
+		   (user ? PTSCOPE_EV_F_USER : 0);
+	ev.outcome = fault_outcome(s, &w, major);
 	ev.after = w.state;
-	ev.old_pfn = ptscope_state_has_pfn(c->before) ? c->before_pfn : 0;
 	ev.pfn = ptscope_state_has_pfn(w.state) ? w.pfn : 0;
 	ev.page_shift = w.page_shift;
 	ev.bits = w.leaf.bits;
-	if (c->before == PTSCOPE_STATE_SWAP) {
-		ev.swap_type = c->before_swap_type;
-		ev.swap_offset = c->before_swap_offset;
-	}
-
-	rcu_read_lock();
-	mmw = ps_mmw_find(c->mm);
-	if (mmw) {
-		ps_emit(mmw, &ev);
-		if (c->before == PTSCOPE_STATE_SWAP &&
-		    w.state == PTSCOPE_STATE_PRESENT) {
-			ev.type = PTSCOPE_EV_SWAP_IN;
-			if (c->before_leaf_flags & PTSCOPE_LEAF_F_SWAPCACHE)
-				ev.flags |= PTSCOPE_EV_F_SWAPCACHE;
-			ps_emit(mmw, &ev);
+	if (s) {
+		ev.flags |= PTSCOPE_EV_F_ERROR_CODE |
+			    (s->error_code & X86_PF_WRITE ? PTSCOPE_EV_F_WRITE : 0) |
+			    (s->error_code & X86_PF_INSTR ? PTSCOPE_EV_F_EXEC : 0);
+		ev.error_code = s->error_code;
+		ev.before = s->before;
+		ev.old_pfn = ptscope_state_has_pfn(s->before) ? s->before_pfn : 0;
+		if (s->before == PTSCOPE_STATE_SWAP) {
+			ev.swap_type = s->before_swap_type;
+			ev.swap_offset = s->before_swap_offset;
 		}
+	} else {
+		ev.flags |= PTSCOPE_EV_F_ENTRY_UNSEEN;
 	}
+	ps_emit(mmw, &ev);
+	if (s && s->before == PTSCOPE_STATE_SWAP &&
+	    w.state == PTSCOPE_STATE_PRESENT) {
+		ev.type = PTSCOPE_EV_SWAP_IN;
+		if (s->before_leaf_flags & PTSCOPE_LEAF_F_SWAPCACHE)
+			ev.flags |= PTSCOPE_EV_F_SWAPCACHE;
+		ps_emit(mmw, &ev);
+	}
+	if (s)
+		WRITE_ONCE(s->task, NULL);
+}
+
+/* The perf overflow handler: in the faulting task, preemption off. */
+static void fault_counted(struct perf_event *event,
+			  struct perf_sample_data *data, struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+	struct ps_mmw *mmw;
+
+	if (!mm)
+		return;
+	rcu_read_lock();
+	mmw = ps_mmw_find(mm);
+	if (fault_watched(mmw))
+		fault_event(mmw, mm, data->addr,
+			    event->attr.config == PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+			    user_mode(regs));
 	rcu_read_unlock();
-	return 0;
 }
 
 /*
- * Up to this many faults may be in flight at once, sleeping on I/O or
- * locks, before the kernel skips one (counted in its nmissed, shown by
- * PTSCOPE_CMD_STAT).
+ * One counter per CPU and kind, system-wide, with a period of one: every
+ * count calls fault_counted(). Kept by a CPU hotplug state, so CPUs that
+ * come online later count too.
  */
-#define FAULTS_IN_FLIGHT	1024
+static const u64 fault_counters[] = {
+	PERF_COUNT_SW_PAGE_FAULTS_MIN, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
+};
+
+static DEFINE_PER_CPU(struct perf_event *, fault_perf[ARRAY_SIZE(fault_counters)]);
+static int fault_cpuhp_state = -1;
+
+static int fault_cpu_down(unsigned int cpu)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fault_counters); i++) {
+		struct perf_event **e = per_cpu_ptr(&fault_perf[i], cpu);
+
+		if (*e)
+			perf_event_release_kernel(*e);
+		*e = NULL;
+	}
+	return 0;
+}
+
+static int fault_cpu_up(unsigned int cpu)
+{
+	struct perf_event_attr attr = {
+		.type		= PERF_TYPE_SOFTWARE,
+		.size		= sizeof(attr),
+		.sample_period	= 1,
+		.pinned		= 1,
+	};
+	struct perf_event *e;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fault_counters); i++) {
+		attr.config = fault_counters[i];
+		e = perf_event_create_kernel_counter(&attr, cpu, NULL,
+						     fault_counted, NULL);
+		if (IS_ERR(e)) {
+			fault_cpu_down(cpu);
+			return PTR_ERR(e);
+		}
+		*per_cpu_ptr(&fault_perf[i], cpu) = e;
+	}
+	return 0;
+}
+
+static int fault_counters_attach(void)
+{
+	int ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "ptscope:faults",
+				    fault_cpu_up, fault_cpu_down);
+
+	if (ret < 0)
+		return ret;
+	fault_cpuhp_state = ret;
+	return 0;
+}
+
+static void fault_counters_detach(void)
+{
+	if (fault_cpuhp_state < 0)
+		return;
+	cpuhp_remove_state(fault_cpuhp_state);
+	fault_cpuhp_state = -1;
+}
 
 /* ---- TLB flushes ---- */
 
@@ -284,6 +367,7 @@ struct flush_stash {
 	unsigned long start, end;
 	bool ipi;		/* this CPU sent IPIs for the flush under way */
 };
+
 static DEFINE_PER_CPU(struct flush_stash, flush_stash);
 
 static void stash_range(struct mm_struct *mm, unsigned long start,
@@ -498,40 +582,13 @@ struct tp_hook {
 };
 
 static struct tp_hook tp_hooks[] = {
-	{ "page_fault_user", probe_page_fault_user, NULL, PTSCOPE_EVK_FAULT },
+	{ "page_fault_user", probe_fault_entry, NULL, PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP },
+	{ "page_fault_kernel", probe_fault_entry, NULL, PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP },
 	{ "tlb_flush", probe_tlb_flush, NULL, PTSCOPE_EVK_TLB },
 	{ "sched_process_exec", probe_exec, NULL, PTSCOPE_EVK_PROCESS },
 	{ "sched_process_fork", probe_fork, NULL, PTSCOPE_EVK_PROCESS },
 	{ "sched_process_exit", probe_exit, NULL, PTSCOPE_EVK_PROCESS },
 };
-
-struct kp_hook {
-	const char *name;
-	const char *symbol;
-	kretprobe_handler_t entry, ret;
-	size_t data_size;
-	int maxactive;
-	u32 kinds;
-	bool required;		/* nothing is watched without it */
-	bool active;
-	struct kretprobe krp;	/* rebuilt at each attach */
-	unsigned long missed;	/* of earlier attachments */
-};
-
-static struct kp_hook kp_hooks[] = {
-	{
-		.name = "kretprobe:handle_mm_fault", .symbol = "handle_mm_fault",
-		.entry = fault_entry, .ret = fault_return,
-		.data_size = sizeof(struct fault_ctx),
-		.maxactive = FAULTS_IN_FLIGHT,
-		.kinds = PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP, .required = true,
-	},
-};
-
-static unsigned long kp_missed(const struct kp_hook *h)
-{
-	return h->missed + (h->active ? h->krp.nmissed : 0);
-}
 
 static DEFINE_MUTEX(hooks_mutex);
 static unsigned int hooks_users;
@@ -549,15 +606,7 @@ static void detach(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(kp_hooks); i++) {
-		struct kp_hook *h = &kp_hooks[i];
-
-		if (h->active) {
-			unregister_kretprobe(&h->krp);
-			h->missed += h->krp.nmissed;
-		}
-		h->active = false;
-	}
+	fault_counters_detach();
 	for (i = 0; i < ARRAY_SIZE(tp_hooks); i++) {
 		if (tp_hooks[i].active)
 			tracepoint_probe_unregister(tp_hooks[i].tp,
@@ -584,29 +633,14 @@ static int attach(struct netlink_ext_ack *extack)
 				tp_hooks[i].name, err);
 		tp_hooks[i].active = !err;
 	}
-	for (i = 0; i < ARRAY_SIZE(kp_hooks); i++) {
-		struct kp_hook *h = &kp_hooks[i];
-
-		/* Registration fills in the struct: start from a clean one. */
-		memset(&h->krp, 0, sizeof(h->krp));
-		h->krp.kp.symbol_name = h->symbol;
-		h->krp.entry_handler = h->entry;
-		h->krp.handler = h->ret;
-		h->krp.data_size = h->data_size;
-		h->krp.maxactive = h->maxactive;
-		err = register_kretprobe(&h->krp);
-		if (err) {
-			pr_warn("cannot attach %s: %d\n", h->name, err);
-			if (h->required) {
-				NL_SET_ERR_MSG(extack,
-					       "cannot attach to handle_mm_fault (kprobes disabled or the function is blacklisted)");
-				detach();
-				return err;
-			}
-		}
-		kp_hooks[i].active = !err;
+	err = fault_counters_attach();
+	if (err) {
+		pr_warn("cannot count page faults with perf events: %d\n", err);
+		NL_SET_ERR_MSG(extack,
+			       "cannot count page faults (software perf events unavailable)");
+		detach();
 	}
-	return 0;
+	return err;
 }
 
 /*
@@ -665,18 +699,16 @@ int ps_hooks_put_stat(struct sk_buff *skb)
 	int err = 0;
 
 	mutex_lock(&hooks_mutex);
-	for (i = 0; !err && i < ARRAY_SIZE(kp_hooks); i++) {
-		nest = nla_nest_start(skb, PTSCOPE_A_HOOK);
-		err = !nest ||
-		      nla_put_u32(skb, PTSCOPE_HOOK_A_KINDS, kp_hooks[i].kinds) ||
-		      nla_put_string(skb, PTSCOPE_HOOK_A_NAME, kp_hooks[i].name) ||
-		      (kp_hooks[i].active &&
-		       nla_put_flag(skb, PTSCOPE_HOOK_A_ACTIVE)) ||
-		      nla_put_u32(skb, PTSCOPE_HOOK_A_MISSED,
-				  min_t(unsigned long, kp_missed(&kp_hooks[i]), U32_MAX));
-		if (!err)
-			nla_nest_end(skb, nest);
-	}
+	nest = nla_nest_start(skb, PTSCOPE_A_HOOK);
+	err = !nest ||
+	      nla_put_u32(skb, PTSCOPE_HOOK_A_KINDS,
+			  PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP) ||
+	      nla_put_string(skb, PTSCOPE_HOOK_A_NAME,
+			     "perf:page-faults-min,page-faults-maj") ||
+	      (fault_cpuhp_state >= 0 &&
+	       nla_put_flag(skb, PTSCOPE_HOOK_A_ACTIVE));
+	if (!err)
+		nla_nest_end(skb, nest);
 	for (i = 0; !err && i < ARRAY_SIZE(tp_hooks); i++) {
 		char name[64];
 

@@ -24,6 +24,25 @@
  */
 struct ps_sub;
 
+/*
+ * A fault seen entering (the exceptions tracepoint) and not yet counted
+ * (the perf event): what its entry was before. Keyed by the faulting task,
+ * which has one fault in flight at most and may sleep, and wake on another
+ * CPU, in between.
+ */
+struct ps_fault_slot {
+	struct task_struct *task;	/* claimed by cmpxchg; NULL: free */
+	unsigned long address;
+	u32 error_code;
+	u8 before;			/* enum ptscope_state */
+	u8 before_swap_type;
+	u16 before_leaf_flags;
+	u64 before_pfn;
+	u64 before_swap_offset;
+};
+
+#define PS_FAULT_SLOTS	32
+
 struct ps_mmw {
 	struct hlist_node node;		/* ps_mm_hash */
 	struct mm_struct *mm;		/* mmgrab()ed */
@@ -33,6 +52,7 @@ struct ps_mmw {
 	unsigned int nr_targets;
 	u32 kinds;			/* PTSCOPE_EVK_* of all watchers */
 	struct rcu_head rcu;
+	struct ps_fault_slot faults[PS_FAULT_SLOTS];
 };
 
 /*

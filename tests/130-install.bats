@@ -100,6 +100,6 @@ teardown_file() {
 	[ ! -e "$PREFIX/share/man/man8/ptscope.8" ]
 	[ ! -e "$PREFIX/share/bash-completion/completions/ptscope" ]
 	[ ! -e "/lib/modules/$KREL/extra/ptscope.ko" ]
-	! modinfo ptscope 2>/dev/null
-	! modprobe -R net-pf-16-proto-16-family-ptscope 2>/dev/null
+	! modinfo ptscope 2>/dev/null || false
+	! modprobe -R net-pf-16-proto-16-family-ptscope 2>/dev/null || false
 }

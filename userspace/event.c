@@ -145,9 +145,14 @@ static const char *area_path(const struct ps_swaps *s, unsigned int type)
 	return NULL;
 }
 
-static const char *access_name(uint32_t flags)
+static bool entry_seen(const struct ptscope_event *e)
 {
-	return flags & PTSCOPE_EV_F_EXEC ? "exec" : flags & PTSCOPE_EV_F_WRITE ? "write" : "read";
+	return !(e->flags & PTSCOPE_EV_F_ENTRY_UNSEEN);
+}
+
+static const char *access_name(const struct ptscope_event *e)
+{
+	return e->flags & PTSCOPE_EV_F_EXEC ? "exec" : e->flags & PTSCOPE_EV_F_WRITE ? "write" : "read";
 }
 
 static bool frames_shown(const struct ptscope_event *e)
@@ -211,8 +216,8 @@ static void fault_text(FILE *f, const struct ptscope_event *e, const struct ps_s
 	char size[32], rights[4];
 
 	fprintf(f, "0x%012" PRIx64 " %-5s %-6s %s -> %s", (uint64_t)e->va,
-		access_name(e->flags), e->flags & PTSCOPE_EV_F_USER ? "user" : "kernel",
-		ps_state_name(e->before), ps_state_name(e->after));
+		entry_seen(e) ? access_name(e) : "?", e->flags & PTSCOPE_EV_F_USER ? "user" : "kernel",
+		entry_seen(e) ? ps_state_name(e->before) : "?", ps_state_name(e->after));
 	if (e->page_shift) {
 		ps_fmt_size(size, sizeof(size), 1ULL << (e->page_shift & 63));
 		fprintf(f, " %s", size);
@@ -348,7 +353,10 @@ static void json_pfn(struct ps_json *j, const char *key, const struct ptscope_ev
 static void fault_json(struct ps_json *j, const struct ptscope_event *e)
 {
 	ps_json_hex(j, "va", e->va);
-	ps_json_str(j, "access", access_name(e->flags));
+	if (entry_seen(e))
+		ps_json_str(j, "access", access_name(e));
+	else
+		ps_json_null(j, "access");
 	ps_json_bool(j, "user", e->flags & PTSCOPE_EV_F_USER);
 	ps_json_bool(j, "major", e->flags & PTSCOPE_EV_F_MAJOR);
 	ps_json_str(j, "outcome", ps_fault_outcome_name(e->outcome));
@@ -356,7 +364,10 @@ static void fault_json(struct ps_json *j, const struct ptscope_event *e)
 		ps_json_hex(j, "error_code", e->error_code);
 	else
 		ps_json_null(j, "error_code");
-	ps_json_str(j, "before", ps_state_name(e->before));
+	if (entry_seen(e))
+		ps_json_str(j, "before", ps_state_name(e->before));
+	else
+		ps_json_null(j, "before");
 	ps_json_str(j, "after", ps_state_name(e->after));
 	if (e->page_shift)
 		ps_json_u64(j, "page_size", 1ULL << (e->page_shift & 63));

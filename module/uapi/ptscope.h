@@ -437,6 +437,10 @@ enum ptscope_fault_outcome {
 	PTSCOPE_FAULT_MAJOR,		/* mapped after I/O (the kernel counts it major) */
 	PTSCOPE_FAULT_COW,		/* a shared frame was copied to a new one */
 	PTSCOPE_FAULT_PROTECTION,	/* a present entry's rights changed in place */
+	/*
+	 * Not reported since faults are seen when counted (failed faults are
+	 * not); kept so that the numbering stays.
+	 */
 	PTSCOPE_FAULT_RETRY,		/* gave up the lock to wait; retried */
 	PTSCOPE_FAULT_SIGSEGV,
 	PTSCOPE_FAULT_SIGBUS,
@@ -498,12 +502,14 @@ enum ptscope_end_reason {
 #define PTSCOPE_EV_F_SWAPCACHE	(1U << 9)	/* swap: the data is in the swap cache */
 #define PTSCOPE_EV_F_COUNTED	(1U << 10)	/* fault: in minflt or majflt */
 #define PTSCOPE_EV_F_RANGE_UNKNOWN (1U << 11)	/* tlb_flush: start and end unknown */
+#define PTSCOPE_EV_F_ENTRY_UNSEEN (1U << 12)	/* fault: before, access unknown */
 
 /*
  * One event. Addresses are user virtual addresses of the process; frames
  * are 4 KiB frame numbers of the page holding va, 0 when hidden or none.
- * For a FAULT, before and after are the leaf's enum ptscope_state around
- * handle_mm_fault(), and page_shift, bits (packed as struct ptscope_run's)
+ * For a FAULT, before and after are the leaf's enum ptscope_state as the
+ * fault entered and once the kernel counted it (minflt, majflt), and
+ * page_shift, bits (packed as struct ptscope_run's)
  * describe the leaf after it; for a swap-in the swap fields say where the
  * data came from. A TLB_FLUSH's page_shift is its stride.
  */
