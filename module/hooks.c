@@ -212,8 +212,12 @@ static u8 fault_outcome(const struct ps_fault_slot *s,
 	return major ? PTSCOPE_FAULT_MAJOR : PTSCOPE_FAULT_MINOR;
 }
 
+/*
+ * @failed: the signal a failed fault raised (SIGSEGV, SIGBUS), or 0 for
+ * one the kernel counted.
+ */
 static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
-			unsigned long address, bool major, bool user)
+			unsigned long address, bool major, bool user, int failed)
 {
 	struct ptscope_walk w = { .state = PTSCOPE_STATE_NONE };
 	struct ps_fault_slot *s;
@@ -226,12 +230,19 @@ static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
 	}
 	if (!ptscope_peek(mm, NULL, address, &w))
 		w.state = PTSCOPE_STATE_NONE;
+	if (s && s->before == PTSCOPE_STATE_NO_VMA)
+		w.state = PTSCOPE_STATE_NO_VMA;		/* and still is */
 
 	event_init(&ev, PTSCOPE_EV_FAULT);
 	ev.va = address;
-	ev.flags = PTSCOPE_EV_F_COUNTED | (major ? PTSCOPE_EV_F_MAJOR : 0) |
+	ev.flags = (failed ? 0 : PTSCOPE_EV_F_COUNTED) |
+		   (major ? PTSCOPE_EV_F_MAJOR : 0) |
 		   (user ? PTSCOPE_EV_F_USER : 0);
-	ev.outcome = fault_outcome(s, &w, major);
+	if (failed)
+		ev.outcome = failed == SIGBUS ? PTSCOPE_FAULT_SIGBUS :
+						PTSCOPE_FAULT_SIGSEGV;
+	else
+		ev.outcome = fault_outcome(s, &w, major);
 	ev.after = w.state;
 	ev.pfn = ptscope_state_has_pfn(w.state) ? w.pfn : 0;
 	ev.page_shift = w.page_shift;
@@ -251,7 +262,7 @@ static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
 		ev.flags |= PTSCOPE_EV_F_ENTRY_UNSEEN;
 	}
 	ps_emit(mmw, &ev);
-	if (s && s->before == PTSCOPE_STATE_SWAP &&
+	if (s && !failed && s->before == PTSCOPE_STATE_SWAP &&
 	    w.state == PTSCOPE_STATE_PRESENT) {
 		ev.type = PTSCOPE_EV_SWAP_IN;
 		if (s->before_leaf_flags & PTSCOPE_LEAF_F_SWAPCACHE)
@@ -276,7 +287,40 @@ static void fault_counted(struct perf_event *event,
 	if (fault_watched(mmw))
 		fault_event(mmw, mm, data->addr,
 			    event->attr.config == PERF_COUNT_SW_PAGE_FAULTS_MAJ,
-			    user_mode(regs));
+			    user_mode(regs), 0);
+	rcu_read_unlock();
+}
+
+/*
+ * A fault that fails is not counted; the arch handler sends the task
+ * SIGSEGV or SIGBUS for it, at its address, under the siglock. Only a
+ * fault seen entering is reported so: a signal alone may be anyone's.
+ */
+static void probe_signal(void *data, int sig, struct kernel_siginfo *info,
+			 struct task_struct *task, int group, int result)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long address;
+	struct ps_mmw *mmw;
+
+	if ((sig != SIGSEGV && sig != SIGBUS) || task != current || !mm ||
+	    info == SEND_SIG_NOINFO || info == SEND_SIG_PRIV ||
+	    info->si_code <= 0)
+		return;
+	address = (unsigned long)info->si_addr;
+	rcu_read_lock();
+	mmw = ps_mmw_find(mm);
+	if (fault_watched(mmw)) {
+		struct ps_fault_slot *s = slot_find(mmw, current);
+
+		if (s && !((s->address ^ address) & PAGE_MASK)) {
+			/* The one thing the tables could not tell. */
+			if (sig == SIGSEGV && info->si_code == SEGV_MAPERR)
+				s->before = PTSCOPE_STATE_NO_VMA;
+			fault_event(mmw, mm, s->address, false,
+				    s->error_code & X86_PF_USER, sig);
+		}
+	}
 	rcu_read_unlock();
 }
 
@@ -365,19 +409,42 @@ static void fault_counters_detach(void)
 struct flush_stash {
 	struct mm_struct *mm;
 	unsigned long start, end;
+	u8 tables[2];		/* above start and end - 1, when invalidated */
 	bool ipi;		/* this CPU sent IPIs for the flush under way */
 };
 
 static DEFINE_PER_CPU(struct flush_stash, flush_stash);
 
+/*
+ * How many tables a walk of @va goes through: fewer after the flush than
+ * at the invalidation means free_pgtables() took some away in between,
+ * the page-table pages the flush is for (mmu_gather's freed_tables).
+ */
+static u8 tables_above(struct mm_struct *mm, unsigned long va)
+{
+	struct ptscope_walk w;
+	unsigned int i;
+	u8 n = 0;
+
+	if (!ptscope_peek(mm, NULL, va, &w))
+		return 0;
+	for (i = 0; i < w.nr_levels; i++)
+		n += w.level[i].kind == PTSCOPE_ENTRY_TABLE;
+	return n;
+}
+
 static void stash_range(struct mm_struct *mm, unsigned long start,
 			unsigned long end)
 {
+	u8 above_start = tables_above(mm, start);
+	u8 above_end = tables_above(mm, end - PAGE_SIZE);
 	struct flush_stash *f = get_cpu_ptr(&flush_stash);
 
 	f->mm = mm;
 	f->start = start;
 	f->end = end;
+	f->tables[0] = above_start;
+	f->tables[1] = above_end;
 	put_cpu_ptr(&flush_stash);
 }
 
@@ -398,6 +465,9 @@ static void local_flush(struct mm_struct *mm)
 		ev.va = f->start;
 		ev.end = f->end;
 		ev.page_shift = PAGE_SHIFT;
+		if (tables_above(mm, f->start) < f->tables[0] ||
+		    tables_above(mm, f->end - PAGE_SIZE) < f->tables[1])
+			ev.flags |= PTSCOPE_EV_F_FREED_TABLES;
 		f->mm = NULL;		/* one flush per invalidation */
 	} else {
 		ev.flags |= PTSCOPE_EV_F_RANGE_UNKNOWN;
@@ -475,11 +545,14 @@ static int mn_start(struct mmu_notifier *mn,
 {
 	struct ptscope_event ev;
 	struct ps_mmw *mmw;
+	u32 kinds;
 
-	stash_range(mn->mm, range->start, range->end);
 	rcu_read_lock();
 	mmw = ps_mmw_find(mn->mm);
-	if (mmw && (READ_ONCE(mmw->kinds) & PTSCOPE_EVK_UNMAP)) {
+	kinds = mmw ? READ_ONCE(mmw->kinds) : 0;
+	if (kinds & PTSCOPE_EVK_TLB)
+		stash_range(mn->mm, range->start, range->end);
+	if (kinds & PTSCOPE_EVK_UNMAP) {
 		event_init(&ev, PTSCOPE_EV_INVALIDATE);
 		ev.va = range->start;
 		ev.end = range->end;
@@ -584,6 +657,7 @@ struct tp_hook {
 static struct tp_hook tp_hooks[] = {
 	{ "page_fault_user", probe_fault_entry, NULL, PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP },
 	{ "page_fault_kernel", probe_fault_entry, NULL, PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP },
+	{ "signal_generate", probe_signal, NULL, PTSCOPE_EVK_FAULT },
 	{ "tlb_flush", probe_tlb_flush, NULL, PTSCOPE_EVK_TLB },
 	{ "sched_process_exec", probe_exec, NULL, PTSCOPE_EVK_PROCESS },
 	{ "sched_process_fork", probe_fork, NULL, PTSCOPE_EVK_PROCESS },

@@ -217,6 +217,53 @@ pagemap() {
 	[ -n "$end" ]
 }
 
+@test "munmap of a region alone in its page table frees the table: VmPTE drops, the flush says so" {
+	fdo mapalone
+	region
+	fdo touch
+	local pte0 pte1
+	pte0=$(awk '$1 == "VmPTE:" { print $2 }' "/proc/$F_PID/status")
+	watch_start "$F_PID" --events tlb
+	fdo mprotect
+	fdo munmap
+	watch_stop
+	pte1=$(awk '$1 == "VmPTE:" { print $2 }' "/proc/$F_PID/status")
+
+	# The kernel's own count of page-table memory: at least the PTE table.
+	[ $((pte0 - pte1)) -ge 4 ]
+	[ "$(count ".type == \"tlb_flush\" and .reason == \"munmap\" and .start == \"$REGION\" and .freed_tables")" -eq 1 ]
+	# mprotect frees nothing: VmPTE did not move before the munmap.
+	[ "$(count ".type == \"tlb_flush\" and .reason == \"mprotect\" and .start == \"$REGION\"")" -ge 1 ]
+	[ "$(count '.type == "tlb_flush" and .reason == "mprotect" and .freed_tables')" -eq 0 ]
+}
+
+@test "a fault that fails is reported with its signal: SIGSEGV outside every VMA, SIGBUS past a file's end" {
+	watch_start "$F_PID" --events fault
+	local m0 m1
+	m0=$(stat_field "$F_PID" 10)
+	fdo segv
+	fdo sigbus
+	m1=$(stat_field "$F_PID" 10)
+	watch_stop
+
+	local segv bus ev
+	segv=$(awk '$1 == "segv" { print $2 }' "$F_OUT" | tail -1)
+	bus=$(awk '$1 == "sigbus" { print $2 }' "$F_OUT" | tail -1)
+	[ -n "$segv" ] && [ -n "$bus" ]
+	ev=$(events ".type == \"fault\" and .va == \"$segv\"")
+	[ "$(wc -l <<<"$ev")" -eq 1 ]
+	[ "$(jq -r .outcome <<<"$ev")" = sigsegv ]
+	[ "$(jq -r .counted <<<"$ev")" = false ]
+	[ "$(jq -r .before <<<"$ev")" = unmapped ]
+	ev=$(events ".type == \"fault\" and .va == \"$bus\"")
+	[ "$(wc -l <<<"$ev")" -eq 1 ]
+	[ "$(jq -r .outcome <<<"$ev")" = sigbus ]
+	[ "$(jq -r .access <<<"$ev")" = read ]
+	# Failed faults are not in minflt; every counted one is.
+	[ "$(count '.type == "fault" and .counted')" -eq $((m1 - m0)) ]
+	[ "$(count '.type == "fault" and (.counted | not)')" -eq 2 ]
+}
+
 @test "ptscope run sees a new program from its first instruction, in ld.so" {
 	local ldso range lo hi first
 	# With ASLR off the layout repeats: take ld.so's text from a twin run.

@@ -438,8 +438,9 @@ enum ptscope_fault_outcome {
 	PTSCOPE_FAULT_COW,		/* a shared frame was copied to a new one */
 	PTSCOPE_FAULT_PROTECTION,	/* a present entry's rights changed in place */
 	/*
-	 * Not reported since faults are seen when counted (failed faults are
-	 * not); kept so that the numbering stays.
+	 * RETRY, OOM and ERROR are not reported since faults are seen as the
+	 * kernel counts them (a retried fault once, major) or by the signal a
+	 * failed one raises; kept so that the numbering stays.
 	 */
 	PTSCOPE_FAULT_RETRY,		/* gave up the lock to wait; retried */
 	PTSCOPE_FAULT_SIGSEGV,

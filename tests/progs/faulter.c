@@ -9,6 +9,8 @@
  * line, "ID WORD [ARG]", and answers each with facts and then "ok ID":
  *
  *   map N       map N fresh anonymous pages (no THP): "region 0xADDR N"
+ *   mapalone    map 2 MiB aligned, alone in the range one page table covers,
+ *               so unmapping it frees that table: "region 0xADDR 512"
  *   touch       write one byte to each page of the region
  *   read        read one byte of each page
  *   pageout     MADV_PAGEOUT the region
@@ -18,6 +20,10 @@
  *   fork        fork a child that writes the region's first page, prints
  *               "child PID" and sleeps; the parent answers "ok" once the
  *               child has written
+ *   segv        read an address no VMA holds: "segv 0xADDR" once SIGSEGV
+ *               came (and was caught)
+ *   sigbus      read a shared file page beyond the file's end: "sigbus
+ *               0xADDR" once SIGBUS came
  *   exec PATH   exec PATH (no answer)
  *   exit        exit(0)
  *
@@ -29,6 +35,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +54,9 @@ static char line[256];
 static char *region;
 static unsigned long pages;
 static volatile int spinning;
+static sigjmp_buf caught;
+
+#define HPAGE	(2UL << 20)
 
 static void die(const char *what)
 {
@@ -73,6 +83,69 @@ static void *spin(void *arg)
 	for (;;)
 		__asm__ volatile("" ::: "memory");
 	return NULL;
+}
+
+static void on_signal(int sig)
+{
+	siglongjmp(caught, sig);
+}
+
+/* Read @addr, which must raise @sig; the handler brings us back. */
+static void provoke(const char *what, volatile char *addr, int sig)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(sig, &sa, NULL);
+	if (!sigsetjmp(caught, 1)) {
+		(void)*addr;
+		printf("error %s: no signal\n", what);
+		return;
+	}
+	signal(sig, SIG_DFL);
+	printf("%s %p\n", what, (void *)addr);
+}
+
+static void map_alone(void)
+{
+	char *p = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *start;
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	start = (char *)(((unsigned long)p + HPAGE - 1) & ~(HPAGE - 1));
+	/* Nothing else in start's 2 MiB: the head and tail go. */
+	if ((start > p && munmap(p, start - p)) ||
+	    munmap(start + HPAGE, p + 2 * HPAGE - (start + HPAGE)))
+		die("munmap");
+	madvise(start, HPAGE, MADV_NOHUGEPAGE);
+	region = start;
+	pages = HPAGE / PAGE;
+	printf("region %p %lu\n", (void *)region, pages);
+}
+
+static void beyond_eof(void)
+{
+	int fd = memfd_create("faulter", 0);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, PAGE))
+		die("memfd");
+	p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap");
+	close(fd);
+	provoke("sigbus", p + PAGE, SIGBUS);
+}
+
+static void unmapped(void)
+{
+	/* Reserve a page and give it back: nothing is mapped there now. */
+	char *p = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || munmap(p, PAGE))
+		die("mmap");
+	provoke("segv", p, SIGSEGV);
 }
 
 /* Stack pages the commands will use, faulted in now. */
@@ -125,6 +198,12 @@ static void command(int fifo, const char *id, const char *word, const char *arg)
 			die("mmap");
 		madvise(region, pages * PAGE, MADV_NOHUGEPAGE);
 		printf("region %p %lu\n", (void *)region, pages);
+	} else if (!strcmp(word, "mapalone")) {
+		map_alone();
+	} else if (!strcmp(word, "segv")) {
+		unmapped();
+	} else if (!strcmp(word, "sigbus")) {
+		beyond_eof();
 	} else if (!strcmp(word, "touch")) {
 		for (i = 0; i < pages; i++)
 			region[i * PAGE] = 1;
