@@ -286,8 +286,8 @@ check_dump() {
 	[ "$(wc -l <<<"$runs")" -eq $((breaks + 1)) ]
 }
 
-# check_watch VISIBLE PFN...: the one fault the probe made by writing to
-# the untouched page through /proc/PID/mem.
+# check_watch VISIBLE PFN...: the one fault the target made when the probe
+# asked it to write to its untouched page.
 check_watch() {
 	local visible=$1 ev poke
 	[ "$(cat "$CELL/poked")" = ok ]

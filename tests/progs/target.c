@@ -4,6 +4,10 @@
  * prints "NAME 0xADDRESS" for each, then "ready", then sleeps until killed.
  * A mapping the machine cannot provide is printed as "NAME fail REASON",
  * so a test can skip with the reason instead of guessing.
+ *
+ * SIGUSR1 sent with sigqueue() (tests/progs/sigpoke) writes one byte at
+ * the address it carries, if that is in the "untouched" mapping: a fault
+ * of the target's own, made on request by whoever may signal it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -114,13 +118,36 @@ static void hugetlb(const char *name, size_t len, int size_flag)
 	say(name, p + len / 2 + 0x1234);
 }
 
+static char *untouched_base;
+#define UNTOUCHED_LEN	(64 * PAGE)
+
+static void poke(int sig, siginfo_t *si, void *uc)
+{
+	char *p = si->si_value.sival_ptr;
+
+	(void)sig;
+	(void)uc;
+	if (si->si_code == SI_QUEUE && untouched_base && p >= untouched_base &&
+	    p < untouched_base + UNTOUCHED_LEN)
+		*(volatile char *)p = 1;
+}
+
+/* The stack the signal frame and handler will use, faulted in now. */
+static void __attribute__((noinline)) prefault_stack(void)
+{
+	volatile char buf[64 * 1024];
+
+	memset((char *)buf, 1, sizeof(buf));
+}
+
 static void untouched(void)
 {
-	char *p = map(64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	char *p = map(UNTOUCHED_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
 
 	if (!p)
 		return fail("untouched", strerror(errno));
-	madvise(p, 64 * PAGE, MADV_NOHUGEPAGE);
+	untouched_base = p;
+	madvise(p, UNTOUCHED_LEN, MADV_NOHUGEPAGE);
 	say("untouched", p + 17 * PAGE);
 }
 
@@ -258,6 +285,12 @@ int main(int argc, char **argv)
 	unmapped();
 	if (big_mb)
 		big(big_mb);
+	{
+		struct sigaction sa = { .sa_sigaction = poke, .sa_flags = SA_SIGINFO };
+
+		sigaction(SIGUSR1, &sa, NULL);
+	}
+	prefault_stack();
 	printf("pid %d\nready\n", getpid());
 	if (want_churn)
 		churn();
