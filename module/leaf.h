@@ -29,6 +29,7 @@ static inline bool ptscope_state_located(u8 state)
 {
 	return ptscope_state_has_pfn(state) || state == PTSCOPE_STATE_SWAP;
 }
+
 bool ptscope_vma_shmem(struct vm_area_struct *vma);
 bool ptscope_shmem_swap(struct vm_area_struct *vma, pgoff_t *index,
 			pgoff_t last, struct ptscope_leaf *leaf);

@@ -52,19 +52,21 @@ int main(int argc, char **argv)
 
 	if (n < 0 || !held) {
 		fprintf(stderr, "usage: holder N\n");
+		free(held);
 		return 2;
 	}
+	/* Exits with the sockets open: the kernel closes them, as it must. */
 	for (i = 0; i < n; i++) {
 		m = ps_nl_open(&held[i]) ? NULL : walk_request(&held[i]);
 		if (!m || nl_send_auto(held[i].sk, m) < 0)
-			return 2;
+			goto fail;
 		nlmsg_free(m);
 	}
 	if (ps_nl_open(&last))
-		return 2;
+		goto fail;
 	m = walk_request(&last);
 	if (!m)
-		return 2;
+		goto fail;
 	err = ps_nl_transact(&last, m, ignore, NULL, NULL);
 	ps_nl_close(&last);
 	printf("held %d, one more: errno=%d\n", n, -err);
@@ -75,4 +77,7 @@ int main(int argc, char **argv)
 		ps_nl_close(&held[i]);
 	free(held);
 	return 0;
+fail:
+	free(held);
+	return 2;
 }
