@@ -31,7 +31,7 @@ SUID_TARGET=/usr/local/bin/ptscope-suid-target
 setup_file() {
 	require_module
 	install_bins
-	install -m 0755 "$PROGS/probe" "$PROGS/nlcap" "$PROGS/leakscan" "$BIN/"
+	install -m 0755 "$PROGS/probe" "$PROGS/nlcap" "$PROGS/leakscan" "$PROGS/sigpoke" "$BIN/"
 	INIT_USERNS=$(readlink /proc/self/ns/user)
 	export INIT_USERNS
 
