@@ -135,6 +135,13 @@ static bool fault_watched(struct ps_mmw *mmw)
 		       (PTSCOPE_EVK_FAULT | PTSCOPE_EVK_SWAP));
 }
 
+/*
+ * A fault that fails without a signal (a kernel access that returns
+ * -EFAULT) leaves its slot held until the task faults again; a task that
+ * exits meanwhile, for good. No fault waits this long: such slots are free.
+ */
+#define SLOT_STALE	(10 * HZ)
+
 /* The slot @task holds, or a free one claimed for it; NULL if all busy. */
 static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
 					struct task_struct *task)
@@ -145,14 +152,24 @@ static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
 		struct task_struct *owner = READ_ONCE(s->task);
 
 		if (owner == task)
-			return s;	/* an earlier fault that failed */
+			goto claimed;	/* an earlier fault that failed */
 		if (!owner && !free)
 			free = s;
 	}
 	for (s = free; s && s < mmw->faults + PS_FAULT_SLOTS; s++)
 		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, task))
-			return s;
+			goto claimed;
+	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++) {
+		struct task_struct *owner = READ_ONCE(s->task);
+
+		if (time_after(jiffies, READ_ONCE(s->since) + SLOT_STALE) &&
+		    cmpxchg(&s->task, owner, task) == owner)
+			goto claimed;
+	}
 	return NULL;
+claimed:
+	WRITE_ONCE(s->since, jiffies);
+	return s;
 }
 
 static struct ps_fault_slot *slot_find(struct ps_mmw *mmw,

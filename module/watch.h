@@ -32,6 +32,7 @@ struct ps_sub;
  */
 struct ps_fault_slot {
 	struct task_struct *task;	/* claimed by cmpxchg; NULL: free */
+	unsigned long since;		/* jiffies when claimed */
 	unsigned long address;
 	u32 error_code;
 	u8 before;			/* enum ptscope_state */
