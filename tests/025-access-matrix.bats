@@ -266,6 +266,7 @@ check_dump() {
 		# No frame, and no run ends where physical contiguity does:
 		# 16 pages written alike are one run.
 		[ "$(jq -r .pfn <<<"$runs" | sort -u)" = null ]
+		[ -n "$runs" ]
 		[ "$(wc -l <<<"$runs")" -eq 1 ]
 		return 0
 	fi
@@ -293,6 +294,7 @@ check_watch() {
 	[ "$(cat "$CELL/poked")" = ok ]
 	poke=$(awk '$1 == "poke" { print $2 }' "$CELL/facts")
 	ev=$(jq -c 'select(.type == "fault")' "$CELL/out")
+	[ -n "$ev" ]
 	[ "$(wc -l <<<"$ev")" -eq 1 ]
 	[ $(($(jfield "$ev" .va))) -eq $((poke)) ]
 	[ "$(jfield "$ev" .after)" = present ]

@@ -150,6 +150,7 @@ pagemap() {
 	[ "$(count ".type == \"fork\" and .pid == $F_PID and .child == $child")" -eq 1 ]
 	local cow
 	cow=$(events ".type == \"fault\" and .pid == $child and .va == \"$REGION\"")
+	[ -n "$cow" ]
 	[ "$(wc -l <<<"$cow")" -eq 1 ]
 	[ "$(jq -r .outcome <<<"$cow")" = cow ]
 	[ "$(jq -r .access <<<"$cow")" = write ]
@@ -179,10 +180,12 @@ pagemap() {
 		type=$((0x$entry & 31))
 		offset=$(printf '0x%x' $((0x$entry >> 5 & ((1 << 50) - 1))))
 		ev=$(events ".type == \"swap_out\" and .va == \"$(page $i)\"")
+		[ -n "$ev" ]
 		[ "$(wc -l <<<"$ev")" -eq 1 ]
 		[ "$(jq -r .swap.type <<<"$ev")" -eq "$type" ]
 		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
 		ev=$(events ".type == \"swap_in\" and .va == \"$(page $i)\"")
+		[ -n "$ev" ]
 		[ "$(wc -l <<<"$ev")" -eq 1 ]
 		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
 		i=$((i + 1))
@@ -251,11 +254,15 @@ pagemap() {
 	bus=$(awk '$1 == "sigbus" { print $2 }' "$F_OUT" | tail -1)
 	[ -n "$segv" ] && [ -n "$bus" ]
 	ev=$(events ".type == \"fault\" and .va == \"$segv\"")
+	echo "SIGSEGV at $segv: $ev" >&2
+	[ -n "$ev" ]
 	[ "$(wc -l <<<"$ev")" -eq 1 ]
 	[ "$(jq -r .outcome <<<"$ev")" = sigsegv ]
 	[ "$(jq -r .counted <<<"$ev")" = false ]
 	[ "$(jq -r .before <<<"$ev")" = unmapped ]
 	ev=$(events ".type == \"fault\" and .va == \"$bus\"")
+	echo "SIGBUS at $bus: $ev" >&2
+	[ -n "$ev" ]
 	[ "$(wc -l <<<"$ev")" -eq 1 ]
 	[ "$(jq -r .outcome <<<"$ev")" = sigbus ]
 	[ "$(jq -r .access <<<"$ev")" = read ]
