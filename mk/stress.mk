@@ -9,6 +9,7 @@
 #
 # Each run prints its summary, the failing commands and TAP; the target
 # fails if either run does (a kernel warning fails the VM run as well).
+# Single-threaded TCG: see tests/vm/run's PTSCOPE_VM_ACCEL.
 
 STRESS_DURATION ?= 600
 STRESS_CLIENTS ?= 16
@@ -20,7 +21,7 @@ stress: deps
 	for levels in 4 5; do \
 		cmdline=; [ $$levels = 5 ] && cmdline=pti=on; \
 		echo "== stress, $$levels-level paging$${cmdline:+, $$cmdline}"; \
-		tests/vm/run --levels $$levels --swap 256M --cmdline "$$cmdline" \
+		PTSCOPE_VM_ACCEL=tcg-single tests/vm/run --levels $$levels --swap 256M --cmdline "$$cmdline" \
 			--timeout $$(($(STRESS_DURATION) + 900)) -- \
 			tests/stress/run --duration $(STRESS_DURATION) \
 			--clients $(STRESS_CLIENTS) || status=1; \

@@ -17,6 +17,8 @@ teardown() {
 }
 
 @test "sixteen clients against churning, swapping processes while the module reloads: clean ends, counts that add up, nothing left behind" {
+	# scripts/check runs it in a VM of its own (single-threaded TCG).
+	[ "${PTSCOPE_STRESS_HERE:-}" = 1 ] || skip "run alone: PTSCOPE_VM_ACCEL=tcg-single PTSCOPE_STRESS_HERE=1 tests/vm/run --swap 256M -- bats tests/120-stress.bats"
 	grep -q '^/' /proc/swaps || skip "no swap in this VM (tests/vm/run --swap 256M)"
 	run timeout 900 "$REPO/tests/stress/run" --clients 16 \
 		--duration "${PTSCOPE_STRESS_DURATION:-120}"
