@@ -252,16 +252,16 @@ pagemap() {
 	local segv bus ev
 	segv=$(awk '$1 == "segv" { print $2 }' "$F_OUT" | tail -1)
 	bus=$(awk '$1 == "sigbus" { print $2 }' "$F_OUT" | tail -1)
-	[ -n "$segv" ] && [ -n "$bus" ]
-	ev=$(events ".type == \"fault\" and .va == \"$segv\"")
-	echo "SIGSEGV at $segv: $ev" >&2
+	[ -n "$segv" ]
+	[ -n "$bus" ]
+	# The SIGBUS mapping may reuse the hole the SIGSEGV was at: by outcome.
+	ev=$(events ".type == \"fault\" and .va == \"$segv\" and .outcome == \"sigsegv\"")
 	[ -n "$ev" ]
 	[ "$(wc -l <<<"$ev")" -eq 1 ]
 	[ "$(jq -r .outcome <<<"$ev")" = sigsegv ]
 	[ "$(jq -r .counted <<<"$ev")" = false ]
 	[ "$(jq -r .before <<<"$ev")" = unmapped ]
-	ev=$(events ".type == \"fault\" and .va == \"$bus\"")
-	echo "SIGBUS at $bus: $ev" >&2
+	ev=$(events ".type == \"fault\" and .va == \"$bus\" and .outcome != \"sigsegv\"")
 	[ -n "$ev" ]
 	[ "$(wc -l <<<"$ev")" -eq 1 ]
 	[ "$(jq -r .outcome <<<"$ev")" = sigbus ]
