@@ -286,7 +286,8 @@ pagemap() {
 	[ "$(jq -r .access <<<"$first")" = exec ]
 	[ "$(jq -r .user <<<"$first")" = true ]
 	local va=$(($(jq -r .va <<<"$first")))
-	[ "$va" -ge "$lo" ] && [ "$va" -lt "$hi" ]
+	[ "$va" -ge "$lo" ]
+	[ "$va" -lt "$hi" ]
 	jq -e 'select(.type == "summary") | .occurred.exit == 1' <<<"$output" >/dev/null
 }
 
@@ -436,7 +437,8 @@ objects_zero() {
 
 	local t0=$SECONDS out
 	out=$(timeout 60 "$BIN/ptscope" --json watch "$F_PID" --duration 1 2>/dev/null)
-	[ $((SECONDS - t0)) -ge 1 ] && [ $((SECONDS - t0)) -lt 10 ]
+	[ $((SECONDS - t0)) -ge 1 ]
+	[ $((SECONDS - t0)) -lt 10 ]
 	jq -e 'select(.type == "summary")' <<<"$out" >/dev/null
 }
 
