@@ -741,9 +741,19 @@ static int attach(struct netlink_ext_ack *extack)
  * watch after watch (a lab, a test suite, a script) patches once; an idle
  * module detaches and unwatched processes go back to paying nothing.
  */
-static unsigned int hooks_linger_ms = 10000;
+/*
+ * By default they stay until the module is unloaded. Patching the fault
+ * path while other CPUs run it is what the kernel does for every static
+ * key, but under QEMU's multi-threaded TCG a detach in the middle of a
+ * fault storm left both vCPUs looping on the int3 of perf's static key in
+ * handle_mm_fault() (tests/vm/run, PTSCOPE_VM_ACCEL): patch as rarely as
+ * possible, and let whoever wants unwatched processes to pay nothing say
+ * how soon.
+ */
+#define LINGER_UNTIL_UNLOAD	UINT_MAX
+static unsigned int hooks_linger_ms = LINGER_UNTIL_UNLOAD;
 module_param(hooks_linger_ms, uint, 0644);
-MODULE_PARM_DESC(hooks_linger_ms, "How long the hooks stay attached after the last subscription ends (ms)");
+MODULE_PARM_DESC(hooks_linger_ms, "How long the hooks stay attached after the last subscription ends (ms; 4294967295: until unload)");
 
 static bool attached;
 
@@ -777,7 +787,7 @@ int ps_hooks_get(struct netlink_ext_ack *extack)
 void ps_hooks_put(void)
 {
 	mutex_lock(&hooks_mutex);
-	if (!--hooks_users)
+	if (!--hooks_users && READ_ONCE(hooks_linger_ms) != LINGER_UNTIL_UNLOAD)
 		mod_delayed_work(system_wq, &linger_work,
 				 msecs_to_jiffies(READ_ONCE(hooks_linger_ms)));
 	mutex_unlock(&hooks_mutex);
