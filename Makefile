@@ -42,10 +42,12 @@ sparse:
 unit: client
 	$(MAKE) -C tests/unit run
 
-# The VM boots Debian's kernel $(KVER): build the module for it.
+# The VM boots Debian's kernel $(KVER): build the module for it; bench/ too,
+# whose README's commands tests/150-docs.bats runs (briefly).
 check: deps
 	$(MAKE) module KDIR=$(VM_KDIR)
 	$(MAKE) client progs
+	$(MAKE) -C bench
 	scripts/check
 
 demo: deps

@@ -68,6 +68,14 @@ teardown_file() {
 	[ "$(cat /sys/module/ptscope/version)" = "$VERSION" ]
 }
 
+@test "ptscope(8)'s first example, sudo modprobe ptscope, loads the installed module" {
+	rmmod ptscope
+	modprobe ptscope
+	[ -d /sys/module/ptscope ]
+	[ "$(cat /sys/module/ptscope/version)" = "$VERSION" ]
+	[ "$(modinfo -F filename ptscope)" = "/lib/modules/$KREL/extra/ptscope.ko" ]
+}
+
 @test "the installed bash completion completes commands and options" {
 	run bash -c '
 		source "$1"

@@ -92,6 +92,20 @@ stop_targets() {
 	rm -f "$BATS_FILE_TMPDIR/pids"
 }
 
+# wait_line FILE REGEX [SECONDS]: wait (30 s by default) until a line of
+# FILE matches REGEX (grep -E); show FILE and fail if none does.
+wait_line() {
+	local deadline=$((SECONDS + ${3:-30}))
+	until grep -Eq -- "$2" "$1" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "no line matching $2 in $1:" >&2
+			cat "$1" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
 # addr VAR OUTFILE NAME: set VAR to the address the target printed for
 # NAME; skip with the target's reason if it could not create that mapping.
 addr() {
