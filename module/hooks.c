@@ -24,6 +24,7 @@
  */
 
 #include <linux/cpuhotplug.h>
+#include <linux/hash.h>
 #include <linux/perf_event.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -142,26 +143,43 @@ static bool fault_watched(struct ps_mmw *mmw)
  */
 #define SLOT_STALE	(10 * HZ)
 
-/* The slot @task holds, or a free one claimed for it; NULL if all busy. */
+/*
+ * Slots are probed from one that depends on the task, so that a thread
+ * usually finds its own at the first try: the scan runs twice per fault.
+ */
+static struct ps_fault_slot *slot_at(struct ps_mmw *mmw,
+				     struct task_struct *task, unsigned int i)
+{
+	return &mmw->faults[(hash_ptr(task, PS_FAULT_SLOTS_BITS) + i) &
+			    (PS_FAULT_SLOTS - 1)];
+}
+
+/*
+ * The slot @task holds, or a free one claimed for it; NULL if all busy.
+ * A slot the task still holds further along (its fault failed unseen) is
+ * left to go stale: slot_find() meets the new one first.
+ */
 static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
 					struct task_struct *task)
 {
-	struct ps_fault_slot *s, *free = NULL;
+	struct ps_fault_slot *s;
+	unsigned int i;
 
-	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++) {
-		struct task_struct *owner = READ_ONCE(s->task);
+	for (i = 0; i < PS_FAULT_SLOTS; i++) {
+		struct task_struct *owner;
 
+		s = slot_at(mmw, task, i);
+		owner = READ_ONCE(s->task);
 		if (owner == task)
 			goto claimed;	/* an earlier fault that failed */
-		if (!owner && !free)
-			free = s;
-	}
-	for (s = free; s && s < mmw->faults + PS_FAULT_SLOTS; s++)
-		if (!READ_ONCE(s->task) && !cmpxchg(&s->task, NULL, task))
+		if (!owner && !cmpxchg(&s->task, NULL, task))
 			goto claimed;
-	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++) {
-		struct task_struct *owner = READ_ONCE(s->task);
+	}
+	for (i = 0; i < PS_FAULT_SLOTS; i++) {
+		struct task_struct *owner;
 
+		s = &mmw->faults[i];
+		owner = READ_ONCE(s->task);
 		if (time_after(jiffies, READ_ONCE(s->since) + SLOT_STALE) &&
 		    cmpxchg(&s->task, owner, task) == owner)
 			goto claimed;
@@ -176,10 +194,13 @@ static struct ps_fault_slot *slot_find(struct ps_mmw *mmw,
 				       struct task_struct *task)
 {
 	struct ps_fault_slot *s;
+	unsigned int i;
 
-	for (s = mmw->faults; s < mmw->faults + PS_FAULT_SLOTS; s++)
+	for (i = 0; i < PS_FAULT_SLOTS; i++) {
+		s = slot_at(mmw, task, i);
 		if (READ_ONCE(s->task) == task)
 			return s;
+	}
 	return NULL;
 }
 

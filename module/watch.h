@@ -42,7 +42,8 @@ struct ps_fault_slot {
 	u64 before_swap_offset;
 };
 
-#define PS_FAULT_SLOTS	32
+#define PS_FAULT_SLOTS_BITS	5
+#define PS_FAULT_SLOTS	(1 << PS_FAULT_SLOTS_BITS)
 
 struct ps_mmw {
 	struct hlist_node node;		/* ps_mm_hash */
