@@ -49,7 +49,7 @@ insmod ptscope.ko selftest=1
 dd if=/proc/PID/pagemap bs=8 skip=$((ADDR / 4096)) count=1 status=none | od -An -v -t x8
 	tests/150-docs.bats: doc_other 'dd if=/proc/PID/pagemap'
 tests/vm/run -- bats tests/
-	scripts/check: tests/vm/run "${vm[@]}" -- bats --tap "$@"
+	scripts/check: tests/vm/run "${vm[@]}" -- bats --tap
 tests/vm/run --levels 4 -- bats tests/
 	scripts/check: --levels "$levels" --swap 256M
 tests/vm/run --no-module -- uname -r
