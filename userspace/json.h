@@ -5,8 +5,9 @@
  *
  * An object is built in a buffer of its own and written with one call:
  * `watch --json` writes an object per event, tens of thousands a second,
- * and stdio's per-character calls and printf cost ten times the rest of
- * the client per event (bench/README.md).
+ * and with stdio's per-character calls and printf a fault event cost the
+ * client 14,550 instructions; built here, 4,600 (callgrind, 100,000
+ * events through ps_event_json() and the summary).
  */
 #ifndef PTSCOPE_JSON_H
 #define PTSCOPE_JSON_H
