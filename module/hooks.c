@@ -225,7 +225,7 @@ static void probe_fault_entry(void *data, unsigned long address,
 	s->address = address;
 	s->error_code = error_code;
 	s->before = PTSCOPE_STATE_NONE;
-	if (ptscope_peek(mm, NULL, address, &w)) {
+	if (ptscope_peek_leaf(mm, address, &w)) {
 		s->before = w.state;
 		s->before_pfn = w.pfn;
 		s->before_swap_type = w.leaf.swap_type;
@@ -257,7 +257,7 @@ static u8 fault_outcome(const struct ps_fault_slot *s,
 static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
 			unsigned long address, bool major, bool user, int failed)
 {
-	struct ptscope_walk w = { .state = PTSCOPE_STATE_NONE };
+	struct ptscope_walk w;
 	struct ps_fault_slot *s;
 	struct ptscope_event ev;
 
@@ -266,7 +266,7 @@ static void fault_event(struct ps_mmw *mmw, struct mm_struct *mm,
 		WRITE_ONCE(s->task, NULL);	/* stale: its fault failed */
 		s = NULL;
 	}
-	if (!ptscope_peek(mm, NULL, address, &w))
+	if (!ptscope_peek_leaf(mm, address, &w))
 		w.state = PTSCOPE_STATE_NONE;
 	if (s && s->before == PTSCOPE_STATE_NO_VMA)
 		w.state = PTSCOPE_STATE_NO_VMA;		/* and still is */
@@ -625,7 +625,7 @@ static void mn_end(struct mmu_notifier *mn,
 	if (!mmw || !(READ_ONCE(mmw->kinds) & PTSCOPE_EVK_SWAP))
 		goto out;
 	for (va = range->start; va < range->end; va += PAGE_SIZE) {
-		if (!ptscope_peek(mn->mm, NULL, va, &w) ||
+		if (!ptscope_peek_leaf(mn->mm, va, &w) ||
 		    w.state != PTSCOPE_STATE_SWAP)
 			continue;
 		event_init(&ev, PTSCOPE_EV_SWAP_OUT);

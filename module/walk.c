@@ -71,8 +71,13 @@ bool ptscope_level_folded(unsigned int id)
 static void record(struct ptscope_walk *w, unsigned int id, u64 val,
 		   const void *entryp, u8 kind)
 {
-	struct ptscope_step *l = &w->level[w->nr_levels++];
-	unsigned long ptrs = ptscope_level_ptrs(id);
+	struct ptscope_step *l;
+	unsigned long ptrs;
+
+	if (w->leaf_only)
+		return;
+	l = &w->level[w->nr_levels++];
+	ptrs = ptscope_level_ptrs(id);
 
 	l->id = id;
 	l->entry = val;
@@ -184,7 +189,8 @@ static int walk_once(struct ptscope_walk *w, struct mm_struct *mm,
 	w->page_shift = 0;
 	w->pfn = 0;
 	memset(&w->leaf, 0, sizeof(w->leaf));
-	w->root_phys = __pa(ptscope_user_pgdp(mm->pgd));
+	if (!w->leaf_only)
+		w->root_phys = __pa(ptscope_user_pgdp(mm->pgd));
 
 	if (pgd_none(pgd))
 		return stop(w, PTSCOPE_LEVEL_PGD, pgd_val(pgd), pgdp,
@@ -236,6 +242,7 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 
 	mmap_assert_locked(vma->vm_mm);
 	w->va = va;
+	w->leaf_only = false;
 	do {
 		rcu_read_lock();
 		ret = walk_once(w, vma->vm_mm, vma);
@@ -254,20 +261,13 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 	return 0;
 }
 
-/**
- * ptscope_peek - the leaf of one address, for probes
- * @mm: the address space, pinned by the caller
- * @vma: the VMA of @va if the caller holds its lock (for hugetlb), or NULL
- * @va: the user virtual address
- * @w: filled as by ptscope_walk_va(), without folded levels merged
- *
+/*
  * For atomic context and without the mmap lock: with interrupts off no
  * table can be freed under the walk, as GUP-fast relies on (x86 frees
- * tables by IPI or RCU; from 6.6 PTE tables by RCU alone). Returns false
- * if the tables kept changing.
+ * tables by IPI or RCU; from 6.6 PTE tables by RCU alone).
  */
-bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
-		  unsigned long va, struct ptscope_walk *w)
+static bool peek(struct mm_struct *mm, struct vm_area_struct *vma,
+		 unsigned long va, struct ptscope_walk *w)
 {
 	unsigned int tries = 0;
 	unsigned long flags;
@@ -282,6 +282,34 @@ bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
 	rcu_read_unlock();
 	local_irq_restore(flags);
 	return !ret;
+}
+
+/**
+ * ptscope_peek - one address's walk, for probes
+ * @mm: the address space, pinned by the caller
+ * @vma: the VMA of @va if the caller holds its lock (for hugetlb), or NULL
+ * @va: the user virtual address
+ * @w: filled as by ptscope_walk_va(), without folded levels merged
+ *
+ * Callable in atomic context, without the mmap lock. Returns false if the
+ * tables kept changing.
+ */
+bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
+		  unsigned long va, struct ptscope_walk *w)
+{
+	w->leaf_only = false;
+	return peek(mm, vma, va, w);
+}
+
+/*
+ * ptscope_peek() for the fault path, which wants only the leaf: nothing
+ * recorded of the levels above it (w->level[], w->root_phys unset).
+ */
+bool ptscope_peek_leaf(struct mm_struct *mm, unsigned long va,
+		       struct ptscope_walk *w)
+{
+	w->leaf_only = true;
+	return peek(mm, NULL, va, w);
 }
 
 /*

@@ -25,6 +25,7 @@ struct ptscope_walk {
 	unsigned long pfn;	/* 4 KiB frame holding va, if mapped */
 	struct ptscope_leaf leaf;	/* the leaf, decoded (state >= PRESENT) */
 	phys_addr_t root_phys;	/* the top table (what CR3 points to) */
+	bool leaf_only;		/* level[] and root_phys left unfilled */
 };
 
 unsigned int ptscope_paging_levels(void);
@@ -36,6 +37,8 @@ int ptscope_walk_va(struct vm_area_struct *vma, unsigned long va,
 		    struct ptscope_walk *w);
 bool ptscope_peek(struct mm_struct *mm, struct vm_area_struct *vma,
 		  unsigned long va, struct ptscope_walk *w);
+bool ptscope_peek_leaf(struct mm_struct *mm, unsigned long va,
+		       struct ptscope_walk *w);
 u64 ptscope_hide_frame(const struct ptscope_step *l);
 
 #endif /* _PTSCOPE_WALK_H */
