@@ -123,12 +123,18 @@ pagemap() {
 	want=$(for i in $(seq 0 255); do page "$i"; echo; done | sort -u)
 	[ "$got" = "$want" ]
 	[ "$(count '.type == "fault" and .access == "write" and .before == "none" and .after == "present" and .major == false and .outcome == "minor"')" -eq 256 ]
-	# The frame each fault mapped is the one pagemap shows now.
-	local i=0 entry pfn
+	# The frame each fault mapped is the one pagemap shows now (one jq
+	# for all the events: a jq per page is minutes under TCG).
+	local -A pfn_at
+	local i=0 entry pfn va
+	while read -r va pfn; do
+		[ -z "${pfn_at[$va]:-}" ]	# one fault per page
+		pfn_at[$va]=$pfn
+	done < <(events '.type == "fault"' | jq -r '"\(.va) \(.pfn)"')
 	while read -r entry; do
 		pfn=$(printf '0x%x' $((0x$entry & ((1 << 55) - 1))))
 		[ "$pfn" != 0x0 ]
-		[ "$(events ".type == \"fault\" and .va == \"$(page $i)\"" | jq -r .pfn)" = "$pfn" ]
+		[ "${pfn_at[$(page $i)]:-}" = "$pfn" ]
 		i=$((i + 1))
 	done < <(pagemap "$F_PID" "$REGION" 256)
 	[ "$i" -eq 256 ]
@@ -173,21 +179,27 @@ pagemap() {
 	j1=$(stat_field "$F_PID" 12)
 	watch_stop
 
-	local i=0 entry type offset ev
+	# Each page's one swap_out and one swap_in, by address (one jq).
+	local -A out_at in_at
+	local kind va t o
+	while read -r kind va t o; do
+		if [ "$kind" = swap_out ]; then
+			[ -z "${out_at[$va]:-}" ]
+			out_at[$va]="$t $o"
+		else
+			[ -z "${in_at[$va]:-}" ]
+			in_at[$va]=$o
+		fi
+	done < <(events '.type == "swap_out" or .type == "swap_in"' |
+		jq -r '"\(.type) \(.va) \(.swap.type) \(.swap.offset)"')
+	local i=0 entry type offset
 	while read -r entry; do
 		# pagemap: bit 62 swapped, type in bits 0-4, offset in 5-54.
 		[ $((0x$entry >> 62 & 1)) -eq 1 ]
 		type=$((0x$entry & 31))
 		offset=$(printf '0x%x' $((0x$entry >> 5 & ((1 << 50) - 1))))
-		ev=$(events ".type == \"swap_out\" and .va == \"$(page $i)\"")
-		[ -n "$ev" ]
-		[ "$(wc -l <<<"$ev")" -eq 1 ]
-		[ "$(jq -r .swap.type <<<"$ev")" -eq "$type" ]
-		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
-		ev=$(events ".type == \"swap_in\" and .va == \"$(page $i)\"")
-		[ -n "$ev" ]
-		[ "$(wc -l <<<"$ev")" -eq 1 ]
-		[ "$(jq -r .swap.offset <<<"$ev")" = "$offset" ]
+		[ "${out_at[$(page $i)]:-}" = "$type $offset" ]
+		[ "${in_at[$(page $i)]:-}" = "$offset" ]
 		i=$((i + 1))
 	done <<<"$entries"
 	[ "$i" -eq 32 ]
