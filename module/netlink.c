@@ -593,6 +593,14 @@ static int dump_check_range(struct nlattr **tb, struct netlink_ext_ack *extack,
 				    "empty range: start is not below end");
 		return -EINVAL;
 	}
+	/*
+	 * Whole pages, as pagemap reads them: the walk steps a page at a
+	 * time and stops on equality, so an unaligned bound would run it
+	 * off the end of a table. TASK_SIZE_MAX is page aligned: no
+	 * overflow.
+	 */
+	st->addr = round_down(st->addr, PAGE_SIZE);
+	st->end = PAGE_ALIGN(st->end);
 	return 0;
 }
 

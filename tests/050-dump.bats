@@ -152,6 +152,23 @@ runs_to_pages() {
 	[ "$gone" -ge 5 ]
 }
 
+@test "an unaligned range is read as the whole pages it touches, across a table boundary" {
+	# The walk steps a page at a time: bounds inside pages once ran it
+	# off the end of a PTE table (an oops, found by nlfuzz).
+	local va pages
+	start_target SMALL --no-1g --big 4
+	addr va "$SMALL_OUT" big
+	run_cli 0 --json dump "$SMALL_PID" "$(printf '0x%x' $((va + 0x123)))" \
+		"$(printf '0x%x' $((va + (2 << 20) + 0x4567)))"
+	pages=$(jq -r 'select(.type == "summary") | .pages' <<<"$output")
+	# [va, va + 2 MiB + 5 pages): 517 pages, all written.
+	[ "$pages" = 517 ]
+	[ "$(jq -r 'select(.type == "run") | .start' <<<"$output" | head -1)" = "$(printf '0x%x' "$va")" ]
+	# START alone, unaligned: its page, and only that one.
+	run_cli 0 --json dump "$SMALL_PID" "$(printf '0x%x' $((va + (2 << 20) - 1)))"
+	[ "$(jq -r 'select(.type == "summary") | .pages' <<<"$output")" = 1 ]
+}
+
 @test "a range that is empty or beyond user space is refused" {
 	run_cli 1 dump "$T_PID" 0x2000 0x1000
 	[[ "$output" == *"kernel reports: empty range: start is not below end"* ]]

@@ -212,8 +212,8 @@ static int run_dump(const struct ps_opts *o, int argc, char **argv)
 			ps_err("%s", why);
 			return PS_EXIT_FAIL;
 		}
-		if (argc - optind == 2)	/* one page */
-			d.end = d.start + 4096;
+		if (argc - optind == 2)	/* the page holding START */
+			d.end = (d.start | 4095) + 1;
 	}
 	return ps_dump_command(pid, &d, &cb);
 }
