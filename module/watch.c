@@ -53,7 +53,11 @@ MODULE_PARM_DESC(max_targets, "Most processes one subscription follows (children
 #define BATCH		256
 /* Batches per worker run before it yields to other work. */
 #define RUN_BATCHES	32
-/* How long a closing subscription waits for room in its socket. */
+/*
+ * How long a closing subscription waits for its reader to make room in
+ * the socket: counted from the last message it took, so a slow reader
+ * still gets everything.
+ */
 #define END_WAIT	(5 * HZ)
 
 DEFINE_SPINLOCK(ps_lock);
@@ -521,6 +525,29 @@ static bool sock_gone(struct ps_sub *sub)
 	return sock_flag(sub->sk, SOCK_DEAD);
 }
 
+/*
+ * Netlink queues a message while the reader's queue is within its
+ * rcvbuf, however large the message. Stopping the batches short of
+ * that keeps the queue there, so the end of the watch, with its counts,
+ * always gets in: a reader that stops reading still learns, once it
+ * reads again, that the watch ended and what it lost.
+ */
+static bool sock_would_fill(struct ps_sub *sub, const struct sk_buff *skb)
+{
+	const struct sock *sk = sub->sk;
+
+	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	       READ_ONCE(sk->sk_rcvbuf);
+}
+
+/* The reader took a message: an ending subscription waits on for it. */
+static void sub_progress(struct ps_sub *sub)
+{
+	if (sub->unlinked)
+		sub->end_deadline = jiffies +
+				    (READ_ONCE(ps_unloading) ? 0 : END_WAIT);
+}
+
 static int send_batch(struct ps_sub *sub)
 {
 	size_t bytes = sub->batch_n * sizeof(*sub->batch);
@@ -552,12 +579,17 @@ static int send_batch(struct ps_sub *sub)
 		nlmsg_free(skb);
 		return -ECONNREFUSED;
 	}
+	if (sock_would_fill(sub, skb)) {
+		nlmsg_free(skb);
+		return -EAGAIN;
+	}
 	err = genlmsg_unicast(sub->net, skb, sub->portid);
 	if (err)
 		return err;
 	for (i = 0; i < sub->batch_n; i++)
 		sub->delivered[sub->batch[i].type]++;
 	sub->batch_n = 0;
+	sub_progress(sub);
 	return 0;
 }
 
@@ -710,7 +742,7 @@ static void sub_work(struct work_struct *w)
 		/* ...nor a wake-up it raised. */
 		irq_work_sync(&sub->kick);
 		sub->unlinked = true;
-		sub->end_deadline = jiffies + (READ_ONCE(ps_unloading) ? 0 : END_WAIT);
+		sub_progress(sub);
 	} else if (reap) {
 		reap_targets(sub, false);
 	}

@@ -327,6 +327,47 @@ pagemap() {
 	[ "$(count '.type == "drops"')" -ge 1 ]
 }
 
+@test "a reader that stalls past its target's exit still gets the end, with what it lost" {
+	# An unprivileged socket's queue is small (net.core.rmem_max): a
+	# stopped reader fills it, then its buffer. After its target exits
+	# the module waits 5 s from the last message taken, then counts the
+	# rest as dropped; the end, with the counts, must still get through.
+	local fifo=/tmp/ptscope-fifo-$$ m0 m1 i
+	rm -f "$fifo"
+	mkfifo -m 0666 "$fifo"
+	start_target N --as 65534 --prog faulter "$fifo"
+	FAULTER_FIFO=$fifo FAULTER_OUT=$N_OUT fdo map 16384
+	WATCH_AS=65534 watch_start "$N_PID" --events fault
+	m0=$(stat_field "$N_PID" 10)
+	kill -STOP "$WATCH_PID"
+	FAULTER_FIFO=$fifo FAULTER_OUT=$N_OUT fdo touch
+	m1=$(stat_field "$N_PID" 10)
+	echo "99 exit" >"$fifo"
+	sleep 8
+	kill -CONT "$WATCH_PID"
+	for i in $(seq 600); do
+		kill -0 "$WATCH_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -f "$fifo"
+	if kill -0 "$WATCH_PID" 2>/dev/null; then
+		echo "the watcher never learnt that the watch ended" >&2
+		return 1
+	fi
+	wait "$WATCH_PID"
+	WATCH_PID=
+	local delivered dropped occurred
+	delivered=$(jq -r 'select(.type == "summary") | .delivered.fault' "$WATCH_OUT")
+	dropped=$(jq -r 'select(.type == "summary") | .dropped.fault // 0' "$WATCH_OUT")
+	occurred=$(jq -r 'select(.type == "summary") | .occurred.fault' "$WATCH_OUT")
+	echo "delivered $delivered dropped $dropped occurred $occurred minflt $((m1 - m0))"
+	[ "$dropped" -gt 0 ]
+	[ $((delivered + dropped)) -eq "$occurred" ]
+	[ "$occurred" -eq $((m1 - m0)) ]
+	[ "$(count '.type == "fault"')" -eq "$delivered" ]
+	jq -e 'select(.type == "summary") | .occurred.exit == 1' "$WATCH_OUT" >/dev/null
+}
+
 @test "a target that exits ends the watch with an exit event" {
 	watch_start "$F_PID"
 	echo "99 exit" >"$FIFO"
