@@ -225,8 +225,8 @@ const struct ps_command ps_cmd_dump = {
 	.help =
 	"Walks the page tables of process PID once (or [START, END) of them)\n"
 	"and prints runs: stretches of pages with the same state, page size and\n"
-	"flags whose frames (or swap slots) follow on. With START alone, the\n"
-	"page at START.\n"
+	"flags whose frames (or swap slots) follow on. A range is read as the\n"
+	"whole pages it touches; with START alone, the page holding START.\n"
 	"\n"
 	"  -j, --json     one JSON object per run per line\n"
 	"  -H, --holes    also runs of never-populated pages (state none)\n"
