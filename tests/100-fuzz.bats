@@ -11,9 +11,9 @@
 
 load helpers
 
-# About 2 minutes in all under TCG (2 vCPUs): see the throughput in
+# About a minute in all under TCG (2 vCPUs): see the throughput in
 # tests/progs/nlfuzz.c's header.
-COUNT=${PTSCOPE_FUZZ_COUNT:-20000}
+COUNT=${PTSCOPE_FUZZ_COUNT:-50000}
 SEED=${PTSCOPE_FUZZ_SEED:-1}
 
 setup_file() {
@@ -83,12 +83,6 @@ assert_idle() {
 }
 
 @test "fuzzing as root: every message answered as it must be, nothing left behind" {
-	# Until nlfuzz's model agrees with the kernel: at seed 1 it expects
-	# EOPNOTSUPP where the answer it reads is an earlier dump's end, and
-	# it misreads some extended ACKs. The kernel itself stayed quiet (no
-	# WARN or oops) through 25,000 messages with this module, 2026-11-22.
-	[ -n "${PTSCOPE_FUZZ_STRICT:-}" ] ||
-		skip "nlfuzz's expected answers are being corrected (PTSCOPE_FUZZ_STRICT=1 runs it)"
 	fuzz "$COUNT" "$SEED"
 	assert_exercised
 	check_dmesg
@@ -96,12 +90,6 @@ assert_idle() {
 }
 
 @test "fuzzing as an unprivileged user: the same, and frames stay hidden" {
-	# Until nlfuzz's model agrees with the kernel: at seed 1 it expects
-	# EOPNOTSUPP where the answer it reads is an earlier dump's end, and
-	# it misreads some extended ACKs. The kernel itself stayed quiet (no
-	# WARN or oops) through 25,000 messages with this module, 2026-11-22.
-	[ -n "${PTSCOPE_FUZZ_STRICT:-}" ] ||
-		skip "nlfuzz's expected answers are being corrected (PTSCOPE_FUZZ_STRICT=1 runs it)"
 	fuzz --as 65534 $((COUNT / 4)) $((SEED + 1))
 	assert_exercised
 	[[ "$SUMMARY" == *"unprivileged"* ]]

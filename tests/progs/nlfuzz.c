@@ -27,6 +27,10 @@
  * impossible was seen and no expectation was broken; 1 otherwise; 2 usage
  * or setup error; 3 the watchdog fired (a step took far too long).
  * The last line of output is the summary.
+ *
+ * Throughput under TCG (tests/vm/run, 2 vCPUs, kernel 6.1): 750 to 1400
+ * messages a second, a little less at 5 levels with page-table isolation;
+ * 50,000 messages take about a minute.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,7 +149,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void die(const char *fmt, ...)
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -340,14 +344,27 @@ static void failure(uint64_t *counter, const struct req *r, const char *fmt, ...
 static void watchdog(int sig)
 {
 	static const char hex[] = "0123456789abcdef";
-	char line[80];
-	size_t i, n = wd_len < HIST_BYTES ? wd_len : HIST_BYTES;
-	int len;
+	/* Only write() here: snprintf() is not async-signal-safe. */
+	char line[128], num[2][24];
+	uint64_t v[2] = { wd_step, (uint64_t)opt_stuck };
+	const char *part[] = { "nlfuzz: WATCHDOG: step ", NULL, " still running after ", NULL,
+			       " s; its datagram:\n" };
+	size_t i, k, len = 0, n = wd_len < HIST_BYTES ? wd_len : HIST_BYTES;
 
 	(void)sig;
-	len = snprintf(line, sizeof(line), "nlfuzz: WATCHDOG: step %llu still running after %d s; its datagram:\n",
-		       (unsigned long long)wd_step, opt_stuck);
-	if (write(2, line, (size_t)len) < 0)
+	for (k = 0; k < 2; k++) {
+		char *e = num[k] + sizeof(num[k]) - 1;
+
+		*e = 0;
+		do
+			*--e = (char)('0' + v[k] % 10);
+		while (v[k] /= 10);
+		part[2 * k + 1] = e;
+	}
+	for (k = 0; k < sizeof(part) / sizeof(part[0]); k++)
+		for (const char *c = part[k]; *c && len < sizeof(line); c++)
+			line[len++] = *c;
+	if (write(2, line, len) < 0)
 		_exit(3);
 	for (i = 0; i < n; i++) {
 		char b[3] = { hex[wd_bytes[i] >> 4], hex[wd_bytes[i] & 15],
@@ -511,9 +528,9 @@ static uint32_t any_u32(void)
 
 /* nla_for_each_attr(), as lib/nlattr.c walks: @rem may end below zero. */
 #define for_each_nla(a, start, rem) \
-	for (a = (void *)(start); \
-	     rem >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem; \
-	     rem -= NLA_ALIGN(a->nla_len), a = (void *)((uint8_t *)(a) + NLA_ALIGN(a->nla_len)))
+	for ((a) = (void *)(start); \
+	     (rem) >= (int)sizeof(*(a)) && (a)->nla_len >= sizeof(*(a)) && (a)->nla_len <= (rem); \
+	     (rem) -= NLA_ALIGN((a)->nla_len), (a) = (void *)((uint8_t *)(a) + NLA_ALIGN((a)->nla_len)))
 
 static const void *msg_attrs(const struct nlmsghdr *h)
 {
@@ -1411,9 +1428,25 @@ static void predict(struct req *r, const struct nlmsghdr *h, const struct fsock 
 	       g->cmd == PTSCOPE_CMD_UNWATCH || g->cmd == PTSCOPE_CMD_STAT;
 	dumpit = g->cmd == PTSCOPE_CMD_WALK || g->cmd == PTSCOPE_CMD_DUMP ||
 		 g->cmd == PTSCOPE_CMD_SWAP_AREAS;
+	/*
+	 * genl_header_check(): commands from resv_start_op (__PTSCOPE_CMD_MAX,
+	 * compat.h) on are new enough to be held to a clean header before
+	 * the command is even looked up: reserved 0, and no nlmsg_flags but
+	 * REQUEST, ACK, ECHO and a whole NLM_F_DUMP (ROOT|MATCH; either bit
+	 * alone is ambiguous).
+	 */
+	if (g->cmd >= __PTSCOPE_CMD_MAX) {
+		uint16_t fl = h->nlmsg_flags;
+
+		if (full_dump)
+			fl &= (uint16_t)~NLM_F_DUMP;
+		if (g->reserved)
+			return expect_err(r, EINVAL, "a new command with genlmsghdr.reserved set");
+		if (fl & ~(NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO))
+			return expect_err(r, EINVAL, "a new command with reserved nlmsg_flags");
+	}
 	if (!doit && !dumpit)
-		return expect_err(r, g->cmd > PTSCOPE_CMD_MAX && g->reserved ? 0 : EOPNOTSUPP,
-				  "no such command");
+		return expect_err(r, EOPNOTSUPP, "no such command");
 	if (doit == full_dump)
 		return expect_err(r, EOPNOTSUPP, doit ? "NLM_F_DUMP on a doit" : "a dump without NLM_F_DUMP");
 	r->dump = dumpit;
@@ -1760,34 +1793,75 @@ static void on_reply(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 		r->done = true;		/* the reply was the answer */
 }
 
-static void check_tlvs(const struct fsock *s, const struct req *r, const uint8_t *p, int len)
+/* What carries extended-ACK attributes (netlink_ack(), netlink_dump_done()). */
+enum tlv_in { TLV_ERROR, TLV_ACK, TLV_DONE };
+
+#define NETLINK_MAX_COOKIE_LEN	20	/* include/linux/netlink.h */
+
+/*
+ * Extended-ACK attributes as kernel 6.1 writes them: each padded to 4
+ * bytes and nothing after the last; MSG and COOKIE on any ACK, OFFS,
+ * POLICY, MISS_TYPE and MISS_NEST only on an error (netlink_ack_tlv_fill());
+ * an NLMSG_DONE carries MSG alone (netlink_dump_done()).
+ */
+static void check_tlvs(const struct fsock *s, const struct req *r, const uint8_t *p, int len,
+		       enum tlv_in in)
 {
-	const struct nlattr *a;
+	const struct nlattr *a, *n;
 
 	if (len < 0)
 		return impossible(s, "extended-ACK attributes past the message's end");
 	for (a = (const void *)p; len >= (int)sizeof(*a);
 	     len -= NLA_ALIGN(a->nla_len), a = (const void *)((const uint8_t *)a + NLA_ALIGN(a->nla_len))) {
-		int alen = a->nla_len - NLA_HDRLEN;
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;
+		int alen = a->nla_len - NLA_HDRLEN, rem;
 
 		if (a->nla_len < sizeof(*a) || a->nla_len > len)
-			return impossible(s, "a malformed extended-ACK attribute");
-		switch (a->nla_type & NLA_TYPE_MASK) {
+			return impossible(s, "a malformed extended-ACK attribute (type %u, %u bytes of %d)",
+					  type, a->nla_len, len);
+		if (type == 0 || type > NLMSGERR_ATTR_MAX ||
+		    (in == TLV_DONE && type != NLMSGERR_ATTR_MSG) ||
+		    (in == TLV_ACK && type != NLMSGERR_ATTR_MSG && type != NLMSGERR_ATTR_COOKIE)) {
+			impossible(s, "extended-ACK attribute %u in %s", type,
+				   in == TLV_DONE ? "an NLMSG_DONE" : in == TLV_ACK ? "a success ACK" : "an error");
+			continue;
+		}
+		switch (type) {
 		case NLMSGERR_ATTR_MSG:
 			if (alen < 1 || ((const char *)(a + 1))[alen - 1])
 				impossible(s, "an extended-ACK message without its NUL");
 			break;
+		case NLMSGERR_ATTR_COOKIE:
+			if (alen < 1 || alen > NETLINK_MAX_COOKIE_LEN)
+				impossible(s, "an extended-ACK cookie of %d bytes", alen);
+			break;
 		case NLMSGERR_ATTR_OFFS:
+		case NLMSGERR_ATTR_MISS_NEST:
+			/* Offsets from the request's header, to an attribute in it. */
 			if (alen != 4)
 				impossible(s, "an extended-ACK offset of %d bytes", alen);
-			else if (get32(a) >= r->len)
-				impossible(s, "an extended-ACK offset %u past the request's %u bytes",
+			else if (get32(a) < NLMSG_HDRLEN + GENL_HDRLEN || get32(a) >= r->len)
+				impossible(s, "an extended-ACK offset %u outside the request's %u-byte attributes",
 					   get32(a), r->len);
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (alen != 4)
+				impossible(s, "an extended-ACK missing type of %d bytes", alen);
+			break;
+		case NLMSGERR_ATTR_POLICY:
+			/* A nest of NL_POLICY_TYPE_ATTR_*: well formed, whatever they say. */
+			rem = alen;
+			for_each_nla(n, a + 1, rem)
+				;
+			if (rem)
+				impossible(s, "an extended-ACK policy nest with %d bytes left over", rem);
 			break;
 		default:
 			break;
 		}
 	}
+	if (len)
+		impossible(s, "%d bytes after the extended-ACK attributes", len);
 }
 
 static bool has_msg(const uint8_t *p, int len)
@@ -1828,12 +1902,21 @@ static void on_error(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 		impossible(s, "an ACK (error %d) to a message the kernel must ignore", e->error);
 	r->done = true;
 	r->err = e->error;
+	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && !s->ext_ack)
+		impossible(s, "extended-ACK attributes to a socket that did not ask");
 	if (!e->error) {
 		st.acks++;
 		if (!(r->flags & NLM_F_ACK))
 			impossible(s, "an ACK nobody asked for");
 		if (r->doit_reply && !r->replies)
 			impossible(s, "a successful doit (cmd %u) without its reply", r->cmd);
+		/* netlink_ack(): a success never quotes the request. */
+		if (!(h->nlmsg_flags & NLM_F_CAPPED))
+			impossible(s, "a success ACK without NLM_F_CAPPED");
+		if (h->nlmsg_flags & NLM_F_ACK_TLVS)
+			check_tlvs(s, r, (const uint8_t *)(e + 1), body - (int)sizeof(*e), TLV_ACK);
+		else if (body != (int)sizeof(*e))
+			impossible(s, "a success ACK of %u bytes", h->nlmsg_len);
 		return;
 	}
 	if (r->replies)
@@ -1842,14 +1925,14 @@ static void on_error(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 	if (!(h->nlmsg_flags & NLM_F_CAPPED) == s->cap_ack)
 		impossible(s, "NLM_F_CAPPED %s with NETLINK_CAP_ACK %s",
 			   h->nlmsg_flags & NLM_F_CAPPED ? "set" : "clear", s->cap_ack ? "on" : "off");
-	tlv_off = (int)sizeof(*e) + (h->nlmsg_flags & NLM_F_CAPPED ? 0 : (int)r->len - NLMSG_HDRLEN);
-	if ((h->nlmsg_flags & NLM_F_ACK_TLVS) && !s->ext_ack)
-		impossible(s, "extended-ACK attributes to a socket that did not ask");
+	/* netlink_ack() quotes the payload with nlmsg_append(): padded to 4. */
+	tlv_off = (int)sizeof(*e) +
+		  (h->nlmsg_flags & NLM_F_CAPPED ? 0 : (int)NLMSG_ALIGN(r->len - NLMSG_HDRLEN));
 	if (h->nlmsg_flags & NLM_F_ACK_TLVS)
-		check_tlvs(s, r, (const uint8_t *)e + tlv_off, body - tlv_off);
-	else if (body < tlv_off)
-		impossible(s, "an error ACK of %u bytes cannot quote a %u-byte request",
-			   h->nlmsg_len, r->len);
+		check_tlvs(s, r, (const uint8_t *)e + tlv_off, body - tlv_off, TLV_ERROR);
+	else if (body != tlv_off)
+		impossible(s, "an error ACK of %u bytes for a %u-byte request (%s)",
+			   h->nlmsg_len, r->len, s->cap_ack ? "capped" : "quoted");
 	count_err(e->error, (h->nlmsg_flags & NLM_F_ACK_TLVS) &&
 		  has_msg((const uint8_t *)e + tlv_off, body - tlv_off));
 }
@@ -1870,10 +1953,15 @@ static void on_done(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 	r->done = true;
 	r->err = err;
 	st.dones++;
+	if (!(h->nlmsg_flags & NLM_F_MULTI))
+		impossible(s, "NLMSG_DONE without NLM_F_MULTI");
 	if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
 		if (!s->ext_ack)
 			impossible(s, "extended-ACK attributes to a socket that did not ask");
-		check_tlvs(s, r, (const uint8_t *)h + NLMSG_HDRLEN + sizeof(int), body - (int)sizeof(int));
+		check_tlvs(s, r, (const uint8_t *)h + NLMSG_HDRLEN + sizeof(int), body - (int)sizeof(int),
+			   TLV_DONE);
+	} else if (body != (int)sizeof(int)) {
+		impossible(s, "NLMSG_DONE of %u bytes", h->nlmsg_len);
 	}
 	if (err)
 		count_err(err, (h->nlmsg_flags & NLM_F_ACK_TLVS) &&
