@@ -363,7 +363,9 @@ bench_header() {
 	[ -x "$REPO/bench/faultbench" ] && [ -x "$REPO/bench/watchraw" ] ||
 		skip "bench/ is not built (make -C bench)"
 	OUT=$BATS_TEST_TMPDIR/watchbench.out
-	(cd "$REPO" && timeout 600 bench/watchbench --reps 1 --mib 16 --threads 1 \
+	# Limits well inside the timeout: a stuck step says which it was.
+	(cd "$REPO" && PTSCOPE_WATCHBENCH_READY_LIMIT=120 PTSCOPE_WATCHBENCH_END_LIMIT=120 \
+		timeout 600 bench/watchbench --reps 1 --mib 16 --threads 1 \
 		--modes "ptscope ptscope-raw other-watched" --csv /dev/null) >"$OUT" 2>&1 ||
 		{ cat "$OUT"; return 1; }
 	cat "$OUT"
