@@ -342,7 +342,9 @@ pagemap() {
 	kill -STOP "$WATCH_PID"
 	FAULTER_FIFO=$fifo FAULTER_OUT=$N_OUT fdo touch
 	m1=$(stat_field "$N_PID" 10)
-	echo "99 exit" >"$fifo"
+	# SIGKILL, not the faulter's own exit: no user code runs after m1,
+	# so no fault (libc's exit path, its text paged in) can come after.
+	kill -KILL "$N_PID"
 	sleep 8
 	kill -CONT "$WATCH_PID"
 	for i in $(seq 600); do
