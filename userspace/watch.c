@@ -67,11 +67,30 @@ struct ps_watch {
 	size_t nr_reads, cap_reads;
 };
 
-static volatile sig_atomic_t stop_signals, forward_signal, command_exited;
+static volatile sig_atomic_t stop_signals, stop_again, forward_signal, command_exited;
+
+/*
+ * One Ctrl-C often comes twice: the terminal sends it to the whole
+ * foreground group, and a "timeout" in that group forwards its own copy.
+ * Only one that comes this long after the first is the user's second.
+ */
+#define AGAIN_NS	(NS / 5)
+
+/* Only run inside ppoll() (blocked elsewhere): no torn read of it. */
+static uint64_t first_stop_ns;
 
 static void on_stop(int sig)
 {
+	struct timespec ts;
+	uint64_t t;
+
 	(void)sig;
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* async-signal-safe */
+	t = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+	if (!stop_signals)
+		first_stop_ns = t;
+	else if (t - first_stop_ns >= AGAIN_NS)
+		stop_again = 1;
 	stop_signals++;
 }
 
@@ -653,7 +672,7 @@ static int loop(struct ps_watch *w)
 		if (command_exited && !w->end_due_ns &&
 		    !(w->o.flags & PTSCOPE_WATCH_F_CHILDREN))
 			w->end_due_ns = now_ns() + END_NS;
-		if (stop_signals > 1) {
+		if (stop_again) {
 			ps_err("interrupted again: not waiting for the module to end the subscription");
 			return PS_EXIT_FAIL;
 		}
