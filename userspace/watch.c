@@ -76,17 +76,26 @@ static volatile sig_atomic_t stop_signals, stop_again, forward_signal, command_e
  */
 #define AGAIN_NS	(NS / 5)
 
-/* Only run inside ppoll() (blocked elsewhere): no torn read of it. */
+/* clock_gettime() is async-signal-safe: on_stop() may call this. */
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Used by on_stop() alone, which runs only inside ppoll() (the signal is
+ * blocked elsewhere), so a plain 64-bit variable will do.
+ */
 static uint64_t first_stop_ns;
 
 static void on_stop(int sig)
 {
-	struct timespec ts;
-	uint64_t t;
+	uint64_t t = now_ns();
 
 	(void)sig;
-	clock_gettime(CLOCK_MONOTONIC, &ts);	/* async-signal-safe */
-	t = (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
 	if (!stop_signals)
 		first_stop_ns = t;
 	else if (t - first_stop_ns >= AGAIN_NS)
@@ -168,14 +177,6 @@ static void restore_signals(const struct ps_watch_opts *o)
 	handle(SIGCHLD, SIG_DFL, &unused);
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	signals_installed = false;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS + (uint64_t)ts.tv_nsec;
 }
 
 /* /proc/PID/maps whole, NUL-terminated; NULL if it cannot be read. */
