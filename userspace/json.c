@@ -1,52 +1,78 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <string.h>
 #include "json.h"
 
-static void flush(struct ps_json *j)
+void ps_json_flush_(struct ps_json *j)
 {
 	fwrite(j->buf, 1, j->len, j->f);
 	j->len = 0;
 }
 
+/*
+ * Where the next @n bytes go, with room for them made: each writer asks
+ * once for the most it may write and then stores in place.
+ */
+static char *room(struct ps_json *j, size_t n)
+{
+	if (j->len + n > sizeof(j->buf))
+		ps_json_flush_(j);
+	return j->buf + j->len;
+}
+
 static void put(struct ps_json *j, const char *s, size_t n)
 {
-	if (j->len + n > sizeof(j->buf)) {
-		flush(j);
-		if (n > sizeof(j->buf)) {
-			fwrite(s, 1, n, j->f);
-			return;
-		}
+	if (n > sizeof(j->buf)) {
+		ps_json_flush_(j);
+		fwrite(s, 1, n, j->f);
+		return;
 	}
-	memcpy(j->buf + j->len, s, n);
+	memcpy(room(j, n), s, n);
 	j->len += n;
+}
+
+void ps_json_lit_(struct ps_json *j, const char *s, size_t n)
+{
+	put(j, s, n);
 }
 
 static void putc_(struct ps_json *j, char c)
 {
-	if (j->len == sizeof(j->buf))
-		flush(j);
-	j->buf[j->len++] = c;
+	*room(j, 1) = c;
+	j->len++;
 }
 
-static void puts_(struct ps_json *j, const char *s)
+void ps_json_long_key_(struct ps_json *j, const char *key)
 {
-	put(j, s, strlen(s));
+	if (j->need_comma)
+		putc_(j, ',');
+	j->need_comma = true;
+	putc_(j, '"');
+	put(j, key, strlen(key));
+	put(j, "\":", 2);
 }
 
-static void escape(struct ps_json *j, const char *s)
+static bool plain(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
+
+void ps_json_str_(struct ps_json *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *plain = s;
 
 	putc_(j, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		const char *run = s;
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-			continue;
 		/* Runs of ordinary characters go in with one copy. */
-		put(j, plain, (size_t)(s - plain));
-		plain = s + 1;
+		while (plain((unsigned char)*s))
+			s++;
+		if (s > run)
+			put(j, run, (size_t)(s - run));
+		c = (unsigned char)*s;
+		if (!c)
+			break;
+		s++;
 		if (c == '"' || c == '\\') {
 			char esc[2] = { '\\', (char)c };
 
@@ -61,39 +87,64 @@ static void escape(struct ps_json *j, const char *s)
 			put(j, esc, sizeof(esc));
 		}
 	}
-	put(j, plain, (size_t)(s - plain));
 	putc_(j, '"');
-}
-
-/*
- * A NULL key writes an array element. Keys are the program's own names,
- * never data: nothing in them needs escaping.
- */
-static void key(struct ps_json *j, const char *k)
-{
-	if (j->need_comma)
-		putc_(j, ',');
-	j->need_comma = true;
-	if (k) {
-		putc_(j, '"');
-		puts_(j, k);
-		put(j, "\":", 2);
-	}
 }
 
 /* Digits are made from the right end of a buffer this large. */
 #define DIGITS_MAX	20
 
-static void put_u64(struct ps_json *j, uint64_t v)
+void ps_json_u64_(struct ps_json *j, uint64_t v)
 {
-	char d[DIGITS_MAX];
-	size_t i = sizeof(d);
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	/* Copied whole from the first digit on: a constant size, no call. */
+	char d[2 * DIGITS_MAX];
+	size_t i = DIGITS_MAX;
 
+	while (v >= 100) {	/* two digits a division */
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		d[--i] = pairs[2 * r + 1];
+		d[--i] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		d[--i] = pairs[2 * v + 1];
+		d[--i] = pairs[2 * v];
+	} else {
+		d[--i] = (char)('0' + v);
+	}
+	memcpy(room(j, DIGITS_MAX), d + i, DIGITS_MAX);
+	j->len += DIGITS_MAX - i;
+}
+
+void ps_json_int_(struct ps_json *j, int v)
+{
+	if (v < 0)
+		putc_(j, '-');
+	/* -INT_MIN overflows an int, not a u64. */
+	ps_json_u64_(j, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+void ps_json_hex_(struct ps_json *j, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	/* Digits: a quarter of the bits up to the highest set, at least one. */
+	size_t n = (size_t)(64 - __builtin_clzll(v | 1) + 3) / 4;
+	char *p = room(j, 3 + 16 + 1);
+
+	p[0] = '"';
+	p[1] = '0';
+	p[2] = 'x';
+	p += 3 + n;
+	*p = '"';
 	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
+		*--p = hex[v & 15];
+		v >>= 4;
 	} while (v);
-	put(j, d + i, sizeof(d) - i);
+	j->len += 3 + n + 1;
 }
 
 void ps_json_begin(struct ps_json *j, FILE *f)
@@ -107,12 +158,12 @@ void ps_json_begin(struct ps_json *j, FILE *f)
 void ps_json_end(struct ps_json *j)
 {
 	put(j, "}\n", 2);
-	flush(j);
+	ps_json_flush_(j);
 }
 
-void ps_json_obj(struct ps_json *j, const char *k)
+void ps_json_obj(struct ps_json *j, const char *key)
 {
-	key(j, k);
+	ps_json_key(j, key);
 	putc_(j, '{');
 	j->need_comma = false;
 }
@@ -123,9 +174,9 @@ void ps_json_obj_end(struct ps_json *j)
 	j->need_comma = true;
 }
 
-void ps_json_arr(struct ps_json *j, const char *k)
+void ps_json_arr(struct ps_json *j, const char *key)
 {
-	key(j, k);
+	ps_json_key(j, key);
 	putc_(j, '[');
 	j->need_comma = false;
 }
@@ -134,55 +185,4 @@ void ps_json_arr_end(struct ps_json *j)
 {
 	putc_(j, ']');
 	j->need_comma = true;
-}
-
-void ps_json_u64(struct ps_json *j, const char *k, uint64_t v)
-{
-	key(j, k);
-	put_u64(j, v);
-}
-
-void ps_json_int(struct ps_json *j, const char *k, int v)
-{
-	key(j, k);
-	if (v < 0)
-		putc_(j, '-');
-	/* -INT_MIN overflows an int, not a u64. */
-	put_u64(j, v < 0 ? -(uint64_t)v : (uint64_t)v);
-}
-
-void ps_json_hex(struct ps_json *j, const char *k, uint64_t v)
-{
-	static const char hex[] = "0123456789abcdef";
-	char d[2 + 16 + 1];
-	size_t i = sizeof(d);
-
-	key(j, k);
-	d[--i] = '"';
-	do {
-		d[--i] = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	d[--i] = 'x';
-	d[--i] = '0';
-	putc_(j, '"');
-	put(j, d + i, sizeof(d) - i);
-}
-
-void ps_json_str(struct ps_json *j, const char *k, const char *s)
-{
-	key(j, k);
-	escape(j, s);
-}
-
-void ps_json_bool(struct ps_json *j, const char *k, bool v)
-{
-	key(j, k);
-	puts_(j, v ? "true" : "false");
-}
-
-void ps_json_null(struct ps_json *j, const char *k)
-{
-	key(j, k);
-	puts_(j, "null");
 }

@@ -5,9 +5,11 @@
  *
  * An object is built in a buffer of its own and written with one call:
  * `watch --json` writes an object per event, tens of thousands a second,
- * and with stdio's per-character calls and printf a fault event cost the
- * client 14,550 instructions; built here, 4,600 (callgrind, 100,000
- * events through ps_event_json() and the summary).
+ * and each instruction spent on one is spent as often. With stdio's calls
+ * and printf a fault event cost the client 14,550 instructions; built in
+ * a buffer with a call per piece, 4,200; with the key written inline,
+ * where the compiler knows its length, and values stored in place, ~1,500
+ * (callgrind, 262,144 fault events through ps_event_json()).
  */
 #ifndef PTSCOPE_JSON_H
 #define PTSCOPE_JSON_H
@@ -16,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct ps_json {
 	FILE *f;
@@ -26,15 +29,103 @@ struct ps_json {
 
 void ps_json_begin(struct ps_json *j, FILE *f);	/* { */
 void ps_json_end(struct ps_json *j);		/* }\n, and writes it out */
+
+/*
+ * Values, each after a key: a name of the program's own, never data, so
+ * nothing in it needs escaping; NULL for an element of an array.
+ */
+static inline void ps_json_key(struct ps_json *j, const char *key);
+
 void ps_json_obj(struct ps_json *j, const char *key);	/* "key": { */
 void ps_json_obj_end(struct ps_json *j);
 void ps_json_arr(struct ps_json *j, const char *key);	/* "key": [ */
 void ps_json_arr_end(struct ps_json *j);
-void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
-void ps_json_int(struct ps_json *j, const char *key, int v);
-void ps_json_hex(struct ps_json *j, const char *key, uint64_t v);
-void ps_json_str(struct ps_json *j, const char *key, const char *s);
-void ps_json_bool(struct ps_json *j, const char *key, bool v);
-void ps_json_null(struct ps_json *j, const char *key);
+static inline void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
+static inline void ps_json_int(struct ps_json *j, const char *key, int v);
+static inline void ps_json_hex(struct ps_json *j, const char *key, uint64_t v);
+static inline void ps_json_str(struct ps_json *j, const char *key, const char *s);
+static inline void ps_json_bool(struct ps_json *j, const char *key, bool v);
+static inline void ps_json_null(struct ps_json *j, const char *key);
+
+/* ---- the rest is how; values are written out of line ---- */
+
+void ps_json_flush_(struct ps_json *j);
+void ps_json_long_key_(struct ps_json *j, const char *key);
+void ps_json_u64_(struct ps_json *j, uint64_t v);
+void ps_json_int_(struct ps_json *j, int v);
+void ps_json_hex_(struct ps_json *j, uint64_t v);
+void ps_json_str_(struct ps_json *j, const char *s);
+void ps_json_lit_(struct ps_json *j, const char *s, size_t n);
+
+/* Keys as long as this are written in place; longer ones in parts. */
+#define PS_JSON_KEY_MAX	48
+
+/*
+ * Inline, so that for a literal key strlen() is a constant and the copy a
+ * few stores.
+ */
+static inline void ps_json_key(struct ps_json *j, const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	char *p;
+
+	if (n > PS_JSON_KEY_MAX) {
+		ps_json_long_key_(j, key);
+		return;
+	}
+	if (j->len + n + 4 > sizeof(j->buf))
+		ps_json_flush_(j);
+	p = j->buf + j->len;
+	if (j->need_comma)
+		*p++ = ',';
+	j->need_comma = true;
+	if (key) {
+		*p++ = '"';
+		memcpy(p, key, n); // NOLINT(bugprone-not-null-terminated-result): JSON, not a C string
+		p += n;
+		*p++ = '"';
+		*p++ = ':';
+	}
+	j->len = (size_t)(p - j->buf);
+}
+
+static inline void ps_json_u64(struct ps_json *j, const char *key, uint64_t v)
+{
+	ps_json_key(j, key);
+	ps_json_u64_(j, v);
+}
+
+static inline void ps_json_int(struct ps_json *j, const char *key, int v)
+{
+	ps_json_key(j, key);
+	ps_json_int_(j, v);
+}
+
+static inline void ps_json_hex(struct ps_json *j, const char *key, uint64_t v)
+{
+	ps_json_key(j, key);
+	ps_json_hex_(j, v);
+}
+
+static inline void ps_json_str(struct ps_json *j, const char *key, const char *s)
+{
+	ps_json_key(j, key);
+	ps_json_str_(j, s);
+}
+
+static inline void ps_json_bool(struct ps_json *j, const char *key, bool v)
+{
+	ps_json_key(j, key);
+	if (v)
+		ps_json_lit_(j, "true", 4);
+	else
+		ps_json_lit_(j, "false", 5);
+}
+
+static inline void ps_json_null(struct ps_json *j, const char *key)
+{
+	ps_json_key(j, key);
+	ps_json_lit_(j, "null", 4);
+}
 
 #endif

@@ -32,9 +32,21 @@ struct page {
 	uint64_t va;
 	uint32_t pid, gen;
 	uint64_t faults, major;	/* all of them, for the ranking */
-	uint64_t pend, pend_major;	/* not charged to a VMA yet */
 	int32_t bucket;		/* the VMA last charged, or PENDING */
-	bool queued;		/* in the pending list */
+	uint32_t pend;		/* its entry in the pending list + 1, or 0 */
+};
+
+/*
+ * Faults on a page whose VMA is not known yet (the maps are re-read). Kept
+ * apart from struct page, which is what a watch of many pages is made of.
+ */
+struct pend {
+	uint32_t page;
+	uint64_t faults, major;
+};
+
+struct slot {
+	uint32_t idx, tag;
 };
 
 struct ps_summary {
@@ -44,9 +56,9 @@ struct ps_summary {
 	size_t np, capp;
 	struct page *pg;
 	size_t npg, cappg;
-	uint32_t *hash;		/* open addressing: page index + 1, 0 free */
+	struct slot *hash;	/* see page_hash() */
 	size_t hash_size;
-	uint32_t *pending;	/* indices of pages with faults not charged */
+	struct pend *pending;
 	size_t npending, cappending;
 	uint64_t unknown, unknown_major;	/* charged to no VMA for good */
 	uint64_t untracked;	/* faults on pages beyond PS_SUMMARY_MAX_PAGES */
@@ -140,30 +152,55 @@ static int32_t find_vma(const struct proc *p, uint64_t va)
 	return -1;
 }
 
+/*
+ * The table of pages: open addressing, at most half full. A slot holds a
+ * page's index + 1 (0: free) and a tag, other bits of the page's hash, so
+ * that a probe reads a page's record only when the tag matches. The eight
+ * pages of an aligned 32 KiB share a hash and sit in one cache line of the
+ * table, slot by low address bits: faults come in address order more often
+ * than not, and then one line serves eight of them. Probes step a line at
+ * a time, keeping those bits, so that the pages of different lines do not
+ * crowd each other out of their places.
+ */
+#define GROUP_SHIFT	3
+#define STEP		(1U << GROUP_SHIFT)
+
 static uint64_t page_hash(uint32_t pid, uint32_t gen, uint64_t va)
 {
-	uint64_t h = (va >> 12) * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = (va >> (12 + GROUP_SHIFT)) * 0x9e3779b97f4a7c15ULL;
 
 	h ^= ((uint64_t)pid << 32 | gen) * 0xc2b2ae3d27d4eb4fULL;
 	return h ^ (h >> 29);
 }
 
+static size_t page_slot(uint64_t h, uint64_t va, size_t size)
+{
+	return ((h << GROUP_SHIFT) + ((va >> 12) & ((1U << GROUP_SHIFT) - 1))) & (size - 1);
+}
+
+static uint32_t page_tag(uint64_t h, uint64_t va)
+{
+	return (uint32_t)(h >> 32) ^ (uint32_t)(va >> 12);
+}
+
 static bool rehash(struct ps_summary *s, size_t size)
 {
-	uint32_t *h = calloc(size, sizeof(*h));
+	struct slot *t = calloc(size, sizeof(*t));
 	size_t i;
 
-	if (!h)
+	if (!t)
 		return false;
 	for (i = 0; i < s->npg; i++) {
-		size_t k = page_hash(s->pg[i].pid, s->pg[i].gen, s->pg[i].va) & (size - 1);
+		const struct page *pg = &s->pg[i];
+		uint64_t h = page_hash(pg->pid, pg->gen, pg->va);
+		size_t k = page_slot(h, pg->va, size);
 
-		while (h[k])
-			k = (k + 1) & (size - 1);
-		h[k] = (uint32_t)i + 1;
+		while (t[k].idx)
+			k = (k + STEP) & (size - 1);
+		t[k] = (struct slot){ .idx = (uint32_t)i + 1, .tag = page_tag(h, pg->va) };
 	}
 	free(s->hash);
-	s->hash = h;
+	s->hash = t;
 	s->hash_size = size;
 	return true;
 }
@@ -171,15 +208,20 @@ static bool rehash(struct ps_summary *s, size_t size)
 /* The page's record, made if new; NULL when there is no room for more. */
 static struct page *find_page(struct ps_summary *s, uint32_t pid, uint32_t gen, uint64_t va)
 {
+	uint64_t h = page_hash(pid, gen, va);
+	uint32_t tag = page_tag(h, va);
 	struct page *m;
 	size_t k;
 
 	if (!s->hash && !rehash(s, 1024))
 		return NULL;
-	k = page_hash(pid, gen, va) & (s->hash_size - 1);
-	for (; s->hash[k]; k = (k + 1) & (s->hash_size - 1)) {
-		struct page *pg = &s->pg[s->hash[k] - 1];
+	k = page_slot(h, va, s->hash_size);
+	for (; s->hash[k].idx; k = (k + STEP) & (s->hash_size - 1)) {
+		struct page *pg;
 
+		if (s->hash[k].tag != tag)
+			continue;
+		pg = &s->pg[s->hash[k].idx - 1];
 		if (pg->va == va && pg->pid == pid && pg->gen == gen)
 			return pg;
 	}
@@ -189,24 +231,29 @@ static struct page *find_page(struct ps_summary *s, uint32_t pid, uint32_t gen, 
 	if ((s->npg + 1) * 2 > s->hash_size) {
 		if (!rehash(s, s->hash_size * 2))
 			return NULL;
-		k = page_hash(pid, gen, va) & (s->hash_size - 1);
-		while (s->hash[k])
-			k = (k + 1) & (s->hash_size - 1);
+		k = page_slot(h, va, s->hash_size);
+		while (s->hash[k].idx)
+			k = (k + STEP) & (s->hash_size - 1);
 	}
 	m = reserve(s->pg, &s->cappg, s->npg + 1, sizeof(*s->pg));
 	if (!m)
 		return NULL;
 	s->pg = m;
 	s->pg[s->npg] = (struct page){ .va = va, .pid = pid, .gen = gen, .bucket = PENDING };
-	s->hash[k] = (uint32_t)++s->npg;
+	s->hash[k] = (struct slot){ .idx = (uint32_t)++s->npg, .tag = tag };
 	return &s->pg[s->npg - 1];
 }
 
+/* The page's waiting faults to @bucket; its entry stays until settle(). */
 static void charge(struct ps_summary *s, struct page *pg, int32_t bucket)
 {
-	s->b[bucket].faults += pg->pend;
-	s->b[bucket].major += pg->pend_major;
-	pg->pend = pg->pend_major = 0;
+	if (pg->pend) {
+		struct pend *w = &s->pending[pg->pend - 1];
+
+		s->b[bucket].faults += w->faults;
+		s->b[bucket].major += w->major;
+		w->faults = w->major = 0;
+	}
 	pg->bucket = bucket;
 }
 
@@ -230,26 +277,27 @@ bool ps_summary_fault(struct ps_summary *s, uint32_t pid, uint64_t va, bool majo
 	}
 	pg->faults++;
 	pg->major += major;
-	pg->pend++;
-	pg->pend_major += major;
 	if (b >= 0) {
 		charge(s, pg, b);
+		s->b[b].faults++;
+		s->b[b].major += major;
 		return true;
 	}
-	if (!pg->queued) {
-		uint32_t *m = reserve(s->pending, &s->cappending, s->npending + 1,
-				      sizeof(*s->pending));
+	if (!pg->pend) {
+		struct pend *m = reserve(s->pending, &s->cappending, s->npending + 1,
+					 sizeof(*s->pending));
 
 		if (!m) {	/* cannot wait: unknown for good */
-			s->unknown += pg->pend;
-			s->unknown_major += pg->pend_major;
-			pg->pend = pg->pend_major = 0;
+			s->unknown++;
+			s->unknown_major += major;
 			return false;
 		}
 		s->pending = m;
-		s->pending[s->npending++] = (uint32_t)(pg - s->pg);
-		pg->queued = true;
+		s->pending[s->npending] = (struct pend){ .page = (uint32_t)(pg - s->pg) };
+		pg->pend = (uint32_t)++s->npending;
 	}
+	s->pending[pg->pend - 1].faults++;
+	s->pending[pg->pend - 1].major += major;
 	return false;
 }
 
@@ -262,23 +310,26 @@ static void settle(struct ps_summary *s, const struct proc *p, bool forget)
 	size_t i, keep = 0;
 
 	for (i = 0; i < s->npending; i++) {
-		struct page *pg = &s->pg[s->pending[i]];
-		int32_t b = -1;
+		struct pend *w = &s->pending[i];
+		struct page *pg = &s->pg[w->page];
 
-		if (pg->pid == p->pid && pg->gen == p->gen) {
-			b = find_vma(p, pg->va);
+		if (w->faults && pg->pid == p->pid && pg->gen == p->gen) {
+			int32_t b = find_vma(p, pg->va);
+
 			if (b >= 0) {
 				charge(s, pg, b);
 			} else if (forget) {
-				s->unknown += pg->pend;
-				s->unknown_major += pg->pend_major;
-				pg->pend = pg->pend_major = 0;
+				s->unknown += w->faults;
+				s->unknown_major += w->major;
+				w->faults = w->major = 0;
 			}
 		}
-		if (pg->pend)
-			s->pending[keep++] = s->pending[i];
-		else
-			pg->queued = false;
+		if (w->faults) {
+			s->pending[keep] = *w;
+			pg->pend = (uint32_t)++keep;
+		} else {
+			pg->pend = 0;
+		}
 	}
 	s->npending = keep;
 }
@@ -456,8 +507,8 @@ static struct vma_row *rank_vmas(const struct ps_summary *s, size_t *nr)
 		if (s->b[i].faults)
 			r[n++] = (struct vma_row){ &s->b[i], s->b[i].faults, s->b[i].major };
 	for (i = 0; i < s->npending; i++) {
-		unknown += s->pg[s->pending[i]].pend;
-		unknown_major += s->pg[s->pending[i]].pend_major;
+		unknown += s->pending[i].faults;
+		unknown_major += s->pending[i].major;
 	}
 	if (unknown)
 		r[n++] = (struct vma_row){ NULL, unknown, unknown_major };
@@ -466,17 +517,30 @@ static struct vma_row *rank_vmas(const struct ps_summary *s, size_t *nr)
 	return r;
 }
 
+/*
+ * The PS_SUMMARY_TOP most-faulted pages, in order, by insertion: a watch
+ * may have seen a million pages, and sorting them all would hold up the
+ * summary. @nr: how many pages there are to rank.
+ */
 static const struct page **rank_pages(const struct ps_summary *s, size_t *nr)
 {
 	// NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized as such
-	const struct page **r = calloc(s->npg + 1, sizeof(*r));
-	size_t i;
+	const struct page **r = calloc(PS_SUMMARY_TOP, sizeof(*r));
+	size_t i, n = 0;
 
 	if (!r)
 		return NULL;
-	for (i = 0; i < s->npg; i++)
-		r[i] = &s->pg[i];
-	qsort(r, s->npg, sizeof(*r), page_order); // NOLINT(bugprone-sizeof-expression): as above
+	for (i = 0; i < s->npg; i++) {
+		const struct page *pg = &s->pg[i];
+		size_t at;
+
+		if (n == PS_SUMMARY_TOP && page_order(&pg, &r[n - 1]) >= 0)
+			continue;
+		at = n < PS_SUMMARY_TOP ? n++ : n - 1;	/* full: the last goes */
+		for (; at && page_order(&pg, &r[at - 1]) < 0; at--)
+			r[at] = r[at - 1];
+		r[at] = pg;
+	}
 	*nr = s->npg;
 	return r;
 }

@@ -449,6 +449,69 @@ static void test_summary(void)
 	ps_summary_free(s);
 }
 
+/*
+ * Many pages, as a long watch sees them: the table of pages grows many
+ * times, half of them wait for a VMA, and the ranking picks ten of 20,000
+ * with ties. Page k of each range faults 1 + k * 7919 % 97 times, the
+ * faults of the two ranges interleaved, round after round.
+ */
+#define MANY		10000
+#define MANY_A		0x7f0000000000ULL	/* in the first maps */
+#define MANY_B		0x7f1000000000ULL	/* only in the second */
+
+static unsigned int many_faults(unsigned int k)
+{
+	return 1 + k * 7919 % 97;
+}
+
+static void test_summary_many(void)
+{
+	static const char maps_a[] = "7f0000000000-7f0010000000 rw-p 00000000 00:00 0\n";
+	static const char maps_ab[] =
+		"7f0000000000-7f0010000000 rw-p 00000000 00:00 0\n"
+		"7f1000000000-7f1010000000 rw-p 00000000 00:00 0  /dev/shm/b\n";
+	struct ps_summary *s = ps_summary_new();
+	char want[2048] = "", *w = want;
+	unsigned int k, round, n = 0, total = 0;
+	bool known = true, unknown = true;
+	FILE *f;
+
+	ok(!ps_summary_maps(s, 200, maps_a), "maps read");
+	for (round = 1; round <= 97; round++) {
+		for (k = 0; k < MANY; k++) {
+			if (many_faults(k) < round)
+				continue;
+			known &= ps_summary_fault(s, 200, MANY_A + k * 4096ULL + 8, false);
+			unknown &= !ps_summary_fault(s, 200, MANY_B + k * 4096ULL, k & 1);
+			total += 2;
+		}
+	}
+	ok(known && unknown, "%u faults: A's known, B's waiting for the maps", total);
+	ok(!ps_summary_maps(s, 200, maps_ab), "maps read again");
+
+	/* Most faults first; among equals, lower addresses: A's pages. */
+	for (round = 97; n < PS_SUMMARY_TOP; round--)
+		for (k = 0; k < MANY && n < PS_SUMMARY_TOP; k++)
+			if (many_faults(k) == round) {
+				w += sprintf(w, "%s{\"pid\":200,\"va\":\"0x%llx\",\"faults\":%u,"
+					     "\"major\":0,\"vma\":\"[anon]\"}", n ? "," : "",
+					     MANY_A + k * 4096ULL, round);
+				n++;
+			}
+	f = capture();
+	ps_summary_json(s, f);
+	fclose(f);
+	ok_out(strstr(out, want) && strstr(out, "\"top_pages\":[{") + 13 == strstr(out, want),
+	       "the ten most-faulted of 20,000 pages, in order");
+	snprintf(want, sizeof(want), "\"faults_per_vma\":["
+		 "{\"pid\":200,\"start\":\"0x7f0000000000\",\"end\":\"0x7f0010000000\","
+		 "\"name\":\"[anon]\",\"faults\":%u,\"major\":0},"
+		 "{\"pid\":200,\"start\":\"0x7f1000000000\",\"end\":\"0x7f1010000000\","
+		 "\"name\":\"/dev/shm/b\",\"faults\":%u,\"major\":", total / 2, total / 2);
+	ok(strstr(out, want) != NULL, "every waiting fault charged once the maps tell");
+	ps_summary_free(s);
+}
+
 int main(void)
 {
 	test_events();
@@ -458,6 +521,7 @@ int main(void)
 	test_family_removed();
 	test_stat();
 	test_summary();
+	test_summary_many();
 	free(out);
 	return tap_done();
 }
