@@ -29,11 +29,6 @@ static void put(struct ps_json *j, const char *s, size_t n)
 	j->len += n;
 }
 
-void ps_json_lit_(struct ps_json *j, const char *s, size_t n)
-{
-	put(j, s, n);
-}
-
 static void putc_(struct ps_json *j, char c)
 {
 	*room(j, 1) = c;

@@ -55,7 +55,6 @@ void ps_json_u64_(struct ps_json *j, uint64_t v);
 void ps_json_int_(struct ps_json *j, int v);
 void ps_json_hex_(struct ps_json *j, uint64_t v);
 void ps_json_str_(struct ps_json *j, const char *s);
-void ps_json_lit_(struct ps_json *j, const char *s, size_t n);
 
 /* Keys as long as this are written in place; longer ones in parts. */
 #define PS_JSON_KEY_MAX	48
@@ -87,6 +86,15 @@ static inline void ps_json_key(struct ps_json *j, const char *key)
 		*p++ = ':';
 	}
 	j->len = (size_t)(p - j->buf);
+}
+
+/* @n bytes of the program's own, at most 16: true, false, null. */
+static inline void ps_json_lit_(struct ps_json *j, const char *s, size_t n)
+{
+	if (j->len + n > sizeof(j->buf))
+		ps_json_flush_(j);
+	memcpy(j->buf + j->len, s, n); // NOLINT(bugprone-not-null-terminated-result): JSON, not a C string
+	j->len += n;
 }
 
 static inline void ps_json_u64(struct ps_json *j, const char *key, uint64_t v)

@@ -104,6 +104,14 @@ int main(int argc, char **argv)
 	const struct ps_command *cmd;
 	int c;
 
+	/*
+	 * Into a file or a pipe, stdout goes out in 64 KiB writes, not in
+	 * stdio's 4 KiB: watch flushes after each batch of events it reads,
+	 * and a batch in JSON is some 80 KB.
+	 */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
 	/* '+': options after the command belong to the command. */
 	while ((c = getopt_long(argc, argv, "+jhV", longopts, NULL)) != -1) {
 		switch (c) {
