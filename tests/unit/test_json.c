@@ -3,6 +3,7 @@
  * The JSON writer: escaping, numbers at their limits, and objects longer
  * than its buffer, checked against strings written out by hand.
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,43 @@ int main(void)
 	memcpy(w, "\"}\n", 4);
 	ok(!strcmp(str(big), want), "a 5000-byte string with escapes: whole and in order");
 	free(big);
+	free(want);
+
+	/*
+	 * An object many times the buffer, each kind of value meeting its
+	 * edge, and keys longer than those written in place.
+	 */
+	want = malloc(64 * 1024);
+	w = want + sprintf(want, "{");
+	f = open_out();
+	ps_json_begin(&j, f);
+	for (i = 0; i < 300; i++) {
+		char key[80];
+		uint64_t v = 0x123456789ULL * i;
+
+		snprintf(key, sizeof(key), "%.*s%zu", (int)(i % 70), "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", i);
+		switch (i % 4) {
+		case 0:
+			ps_json_u64(&j, key, v);
+			w += sprintf(w, "%s\"%s\":%" PRIu64, i ? "," : "", key, v);
+			break;
+		case 1:
+			ps_json_hex(&j, key, v);
+			w += sprintf(w, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+			break;
+		case 2:
+			ps_json_bool(&j, key, i & 8);
+			w += sprintf(w, ",\"%s\":%s", key, i & 8 ? "true" : "false");
+			break;
+		default:
+			ps_json_null(&j, key);
+			w += sprintf(w, ",\"%s\":null", key);
+		}
+	}
+	ps_json_end(&j);
+	fclose(f);
+	memcpy(w, "}\n", 3);
+	ok(!strcmp(out, want), "300 fields, keys of 1 to 72 characters, across the buffer's edge");
 	free(want);
 	free(out);
 	return tap_done();
