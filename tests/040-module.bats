@@ -8,7 +8,7 @@ setup() {
 }
 
 teardown() {
-	[ -d /sys/module/ptscope ] || insmod "$MODULE"
+	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
 	check_dmesg
 }
 

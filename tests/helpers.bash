@@ -22,6 +22,28 @@ require_module() {
 		echo "ptscope.ko is not loaded: run the suite through tests/vm/run" >&2
 		return 1
 	fi
+	quiet_hooks
+}
+
+# The module's hooks attached while nothing else runs, if they are not.
+# Attaching (or detaching) them flips static keys and tracepoints in the
+# page-fault path, and under QEMU 7.2's multi-threaded TCG a vCPU faulting
+# through a site being patched has livelocked for good: soft lockups at a
+# jump label in handle_mm_fault(), in tests/090 and tests/095, when a
+# background watch attached them while the test's own polls faulted.
+# Attached, they stay until unload (hooks_linger_ms), so a test's watches
+# patch nothing. `ptscope run` subscribes while its command waits.
+quiet_hooks() {
+	"$PTSCOPE" --json stat 2>/dev/null |
+		jq -e '[.hooks[] | select(.active)] | length > 0' >/dev/null && return 0
+	timeout 120 "$PTSCOPE" run --events fault -- /bin/true >/dev/null 2>&1 || true
+	# Its subscription ends in the module's worker: gone before a test
+	# counts objects.
+	local i
+	for i in $(seq 100); do
+		[ "$("$PTSCOPE" --json stat | jq -r .objects.subscriptions)" != 0 ] || break
+		sleep 0.1
+	done
 }
 
 # The paging mode, from something other than ptscope: the kernel clears
