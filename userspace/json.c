@@ -7,17 +7,6 @@ void ps_json_flush_(struct ps_json *j)
 	j->len = 0;
 }
 
-/*
- * Where the next @n bytes go, with room for them made: each writer asks
- * once for the most it may write and then stores in place.
- */
-static char *room(struct ps_json *j, size_t n)
-{
-	if (j->len + n > sizeof(j->buf))
-		ps_json_flush_(j);
-	return j->buf + j->len;
-}
-
 static void put(struct ps_json *j, const char *s, size_t n)
 {
 	if (n > sizeof(j->buf)) {
@@ -25,13 +14,13 @@ static void put(struct ps_json *j, const char *s, size_t n)
 		fwrite(s, 1, n, j->f);
 		return;
 	}
-	memcpy(room(j, n), s, n);
+	memcpy(ps_json_room_(j, n), s, n);
 	j->len += n;
 }
 
 static void putc_(struct ps_json *j, char c)
 {
-	*room(j, 1) = c;
+	*ps_json_room_(j, 1) = c;
 	j->len++;
 }
 
@@ -111,7 +100,7 @@ void ps_json_u64_(struct ps_json *j, uint64_t v)
 	} else {
 		d[--i] = (char)('0' + v);
 	}
-	memcpy(room(j, DIGITS_MAX), d + i, DIGITS_MAX);
+	memcpy(ps_json_room_(j, DIGITS_MAX), d + i, DIGITS_MAX);
 	j->len += DIGITS_MAX - i;
 }
 
@@ -128,7 +117,7 @@ void ps_json_hex_(struct ps_json *j, uint64_t v)
 	static const char hex[] = "0123456789abcdef";
 	/* Digits: a quarter of the bits up to the highest set, at least one. */
 	size_t n = (size_t)(64 - __builtin_clzll(v | 1) + 3) / 4;
-	char *p = room(j, 3 + 16 + 1);
+	char *p = ps_json_room_(j, 3 + 16 + 1);
 
 	p[0] = '"';
 	p[1] = '0';

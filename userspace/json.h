@@ -56,6 +56,17 @@ void ps_json_int_(struct ps_json *j, int v);
 void ps_json_hex_(struct ps_json *j, uint64_t v);
 void ps_json_str_(struct ps_json *j, const char *s);
 
+/*
+ * Where the next @n bytes go, with room for them made: each writer asks
+ * once for the most it may write and then stores in place.
+ */
+static inline char *ps_json_room_(struct ps_json *j, size_t n)
+{
+	if (j->len + n > sizeof(j->buf))
+		ps_json_flush_(j);
+	return j->buf + j->len;
+}
+
 /* Keys as long as this are written in place; longer ones in parts. */
 #define PS_JSON_KEY_MAX	48
 
@@ -72,9 +83,7 @@ static inline void ps_json_key(struct ps_json *j, const char *key)
 		ps_json_long_key_(j, key);
 		return;
 	}
-	if (j->len + n + 4 > sizeof(j->buf))
-		ps_json_flush_(j);
-	p = j->buf + j->len;
+	p = ps_json_room_(j, n + 4);
 	if (j->need_comma)
 		*p++ = ',';
 	j->need_comma = true;
@@ -91,9 +100,7 @@ static inline void ps_json_key(struct ps_json *j, const char *key)
 /* @n bytes of the program's own, at most 16: true, false, null. */
 static inline void ps_json_lit_(struct ps_json *j, const char *s, size_t n)
 {
-	if (j->len + n > sizeof(j->buf))
-		ps_json_flush_(j);
-	memcpy(j->buf + j->len, s, n); // NOLINT(bugprone-not-null-terminated-result): JSON, not a C string
+	memcpy(ps_json_room_(j, n), s, n); // NOLINT(bugprone-not-null-terminated-result): JSON, not a C string
 	j->len += n;
 }
 

@@ -175,7 +175,7 @@ static uint64_t page_hash(uint32_t pid, uint32_t gen, uint64_t va)
 
 static size_t page_slot(uint64_t h, uint64_t va, size_t size)
 {
-	return ((h << GROUP_SHIFT) + ((va >> 12) & ((1U << GROUP_SHIFT) - 1))) & (size - 1);
+	return ((h << GROUP_SHIFT) + ((va >> 12) & (STEP - 1))) & (size - 1);
 }
 
 static uint32_t page_tag(uint64_t h, uint64_t va)
