@@ -8,7 +8,7 @@ setup() {
 }
 
 teardown() {
-	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
+	load_module
 	check_dmesg
 }
 

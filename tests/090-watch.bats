@@ -21,7 +21,7 @@ setup() {
 teardown() {
 	[ -z "${WATCH_PID:-}" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
 	stop_targets
-	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
+	load_module
 	check_dmesg
 }
 

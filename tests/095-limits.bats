@@ -42,11 +42,6 @@ as_nobody() {
 		--inh-caps=-all --bounding-set=-all "$BIN/ptscope" "$@"
 }
 
-# object NAME: one of `ptscope stat`'s live-object counters.
-object() {
-	"$PTSCOPE" --json stat | jq -er ".objects.$1"
-}
-
 # watcher N ARGS...: `ptscope watch ARGS` as nobody in the background,
 # returning once it is subscribed.
 watcher() {

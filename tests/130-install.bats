@@ -27,7 +27,7 @@ teardown_file() {
 		# The installed copy is the tree's: reload the tree's all the same.
 		rmmod ptscope || true
 	fi
-	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
+	load_module
 }
 
 @test "make install puts the client, the man page, the completion and the module in place" {

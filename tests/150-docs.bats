@@ -31,7 +31,7 @@ setup_file() {
 teardown() {
 	[ -z "${WATCH_PID:-}" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
 	rm -f /usr/local/bin/ptscope-doc-suid
-	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
+	load_module
 	check_dmesg
 }
 

@@ -25,6 +25,16 @@ require_module() {
 	quiet_hooks
 }
 
+# object NAME: one of `ptscope stat`'s live-object counters.
+object() {
+	"$PTSCOPE" --json stat | jq -er ".objects.$1"
+}
+
+# The module loaded, if a test unloaded it, with its hooks attached.
+load_module() {
+	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
+}
+
 # The module's hooks attached while nothing else runs, if they are not.
 # Attaching (or detaching) them flips static keys and tracepoints in the
 # page-fault path, and under QEMU 7.2's multi-threaded TCG a vCPU faulting
@@ -41,7 +51,7 @@ quiet_hooks() {
 	# counts objects.
 	local i
 	for i in $(seq 100); do
-		[ "$("$PTSCOPE" --json stat | jq -r .objects.subscriptions)" != 0 ] || break
+		[ "$(object subscriptions)" != 0 ] || break
 		sleep 0.1
 	done
 }
