@@ -904,21 +904,47 @@ static void free_new_targets(struct new_target *nt, unsigned int nr)
 	}
 }
 
-static int watch_reply(struct genl_info *info, struct ps_sub *sub)
+/*
+ * Made before the subscription is published: from then on its worker may
+ * end and free it at any moment (a target that has already exited).
+ */
+static struct sk_buff *watch_reply(struct genl_info *info,
+				   const struct ps_sub *sub)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	void *hdr;
 
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	hdr = genlmsg_put_reply(msg, info, &ptscope_family, 0, PTSCOPE_CMD_WATCH);
 	if (!hdr || nla_put_u32(msg, PTSCOPE_A_BUFFER, sub->rings.size) ||
 	    (!sub->frames_visible && nla_put_flag(msg, PTSCOPE_A_FRAMES_HIDDEN))) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return NULL;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return msg;
+}
+
+/*
+ * The reply could not be queued (the reader's socket is full): the caller
+ * is told the request failed, so the subscription must not stand either.
+ * Under ps_mutex, which every subscription is made under: a subscription
+ * at @sub's address in the list is this one, not a later one.
+ */
+static void watch_unanswered(struct ps_sub *sub)
+{
+	struct ps_sub *s;
+
+	spin_lock(&ps_lock);
+	list_for_each_entry(s, &ps_subs, node) {
+		if (s == sub) {
+			sub->gone = true;
+			sub_end_locked(sub, PTSCOPE_END_UNWATCH);
+			break;
+		}
+	}
+	spin_unlock(&ps_lock);
 }
 
 int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
@@ -927,6 +953,7 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 size = buf ? nla_get_u32(buf) : READ_ONCE(buffer_events);
 	unsigned int i, nr, npids = count_pids(info->nlhdr);
 	struct new_target *nt = NULL;
+	struct sk_buff *reply = NULL;
 	struct ps_target *t;
 	struct ps_sub *sub;
 	int err;
@@ -973,8 +1000,9 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	err = -ENOMEM;
+	reply = watch_reply(info, sub);
 	nt = kcalloc(npids, sizeof(*nt), GFP_KERNEL);
-	if (!nt)
+	if (!nt || !reply)
 		goto fail;
 	err = resolve_targets(skb, info, sub, nt, &nr);
 	if (err)
@@ -999,13 +1027,17 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	flush_work(&notifier_work);
 	free_new_targets(nt, nr);
 	kfree(nt);
+	err = genlmsg_reply(reply, info);
+	if (err)
+		watch_unanswered(sub);
 	mutex_unlock(&ps_mutex);
-	return watch_reply(info, sub);
+	return err;
 
 fail:
 	if (nt)
 		free_new_targets(nt, nr);
 	kfree(nt);
+	nlmsg_free(reply);
 	sub_discard(sub);
 unlock:
 	mutex_unlock(&ps_mutex);

@@ -99,7 +99,9 @@
  *   process context; a full buffer drops (and counts) new events, a full
  *   socket makes them wait. The subscription ends when every watched
  *   process has exited (after an EXIT event each), on PTSCOPE_CMD_UNWATCH,
- *   when the socket closes, or when the module is unloaded.
+ *   when the socket closes, or when the module is unloaded. Events (even
+ *   WATCH_END) may come before the reply; a reply that cannot be queued
+ *   (the socket is full: ENOBUFS) withdraws the subscription.
  *
  * PTSCOPE_CMD_UNWATCH (doit): end this socket's subscription; the events
  *   still buffered and the WATCH_END message follow.
