@@ -37,6 +37,8 @@ fuzz() {
 	run timeout "$(fuzz_timeout "$1")" "${prefix[@]}" "$BIN/nlfuzz" --count "$1" --seed "$2"
 	SUMMARY=$(grep '^nlfuzz: seed' <<<"$output" | tail -1)
 	echo "$SUMMARY"
+	# In the TAP stream too: what a passing run sent and got.
+	echo "# $SUMMARY" >&3
 	if [ "$status" -ne 0 ]; then
 		# The fuzzer's reports: what it sent and what came back.
 		echo "$output" | head -200 >&2

@@ -72,6 +72,7 @@
 #define DGRAM_MAX	(256 * 1024)
 #define MAX_REQ		64		/* messages the kernel processes per step */
 #define MAX_SOCKS	4		/* the pool; steps may open more */
+#define JOURNAL		24		/* lines of a socket's recent past */
 #define MAX_SHORT	8		/* short-lived children at once */
 #define HIST		4		/* datagrams kept for a report */
 #define HIST_BYTES	2048
@@ -175,9 +176,39 @@ struct fsock {
 	uint64_t overruns;
 	uint64_t last_ev_seq;
 	uint64_t received[PTSCOPE_EV_NR];
+	/*
+	 * What this socket saw lately, for a report about its
+	 * subscriptions: what the counters were made of.
+	 */
+	char journal[JOURNAL][96];
+	unsigned int journal_n;
 };
 
 static struct fsock pool[MAX_SOCKS];
+
+static uint64_t step_index(void);
+
+static void __attribute__((format(printf, 2, 3)))
+journal(struct fsock *s, const char *fmt, ...)
+{
+	char *line = s->journal[s->journal_n++ % JOURNAL];
+	int n;
+	va_list ap;
+
+	n = snprintf(line, sizeof(s->journal[0]), "step %" PRIu64 ": ", step_index());
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(s->journal[0]) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void journal_print(const struct fsock *s)
+{
+	unsigned int k = s->journal_n > JOURNAL ? s->journal_n - JOURNAL : 0;
+
+	fprintf(stderr, "  the socket's last %u happenings:\n", s->journal_n - k);
+	for (; k < s->journal_n; k++)
+		fprintf(stderr, "    %s\n", s->journal[k % JOURNAL]);
+}
 
 static void sock_open(struct fsock *s, bool big_ok)
 {
@@ -190,6 +221,7 @@ static void sock_open(struct fsock *s, bool big_ok)
 	s->fd = nl_socket_get_fd(s->sk);
 	s->port = nl_socket_get_local_port(s->sk);
 	s->big_ok = big_ok;
+	journal(s, "opened, port %u", s->port);
 	nl_socket_set_buffer_size(s->sk, 1 << 20, 1 << 20);
 	/* Root may have more than rmem_max: fewer overruns from event floods. */
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv));
@@ -251,6 +283,11 @@ struct step {
 };
 
 static struct step cur;
+
+static uint64_t step_index(void)
+{
+	return cur.index;
+}
 
 /* The last datagrams, for reports. */
 static struct {
@@ -1744,6 +1781,7 @@ static void on_reply(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 		break;
 	case PTSCOPE_CMD_WATCH:
 		s->subs_open++;
+		journal(s, "WATCH seq %u answered (open %d)", r->seq, s->subs_open);
 		st.subs_made++;
 		a = find_attr(h, PTSCOPE_A_BUFFER);
 		if (!a)
@@ -1919,6 +1957,8 @@ static void on_error(struct fsock *s, struct req *r, const struct nlmsghdr *h)
 			impossible(s, "a success ACK of %u bytes", h->nlmsg_len);
 		return;
 	}
+	if (r->cmd == PTSCOPE_CMD_WATCH && r->ours)
+		journal(s, "WATCH seq %u refused: %d", r->seq, e->error);
 	if (r->replies)
 		impossible(s, "an error ACK (%d) after %u replies", e->error, r->replies);
 	/* The request is quoted unless NETLINK_CAP_ACK, then TLVs if EXT_ACK. */
@@ -1996,6 +2036,7 @@ static void on_event(struct fsock *s, const struct nlmsghdr *h)
 
 	if (g->cmd == PTSCOPE_CMD_EVENTS) {
 		struct ptscope_event e;
+		uint64_t last = 0;
 		size_t n;
 
 		ev = find_attr(h, PTSCOPE_A_EVENTS);
@@ -2011,6 +2052,7 @@ static void on_event(struct fsock *s, const struct nlmsghdr *h)
 				continue;
 			}
 			s->received[e.type]++;
+			last = e.seq;
 			for (size_t i = 0; i < sizeof(e.reserved); i++)
 				if (e.reserved[i])
 					impossible(s, "an event's reserved byte %zu is 0x%x", i, e.reserved[i]);
@@ -2026,6 +2068,10 @@ static void on_event(struct fsock *s, const struct nlmsghdr *h)
 				s->last_ev_seq = e.seq;
 			}
 		}
+		journal(s, "EVENTS of %zu, seq ..%" PRIu64 ", fault %" PRIu64 " exit %" PRIu64
+			" (open %d%s%s)", n / sizeof(e), last,
+			s->received[PTSCOPE_EV_FAULT], s->received[PTSCOPE_EV_EXIT],
+			s->subs_open, pending ? ", pending" : "", s->mixed ? ", mixed" : "");
 		for (int i = 0; i < PTSCOPE_EV_NR; i++)
 			if (c.occurred[i] < c.delivered[i] + c.dropped[i])
 				impossible(s, "type %d: occurred %" PRIu64 " < delivered %" PRIu64 " + dropped %" PRIu64,
@@ -2044,11 +2090,21 @@ static void on_event(struct fsock *s, const struct nlmsghdr *h)
 			impossible(s, "WATCH_END type %d: occurred %" PRIu64 " != delivered %" PRIu64 " + dropped %" PRIu64,
 				   i, (uint64_t)c.occurred[i], (uint64_t)c.delivered[i],
 				   (uint64_t)c.dropped[i]);
-		if (!s->mixed && s->subs_open == 1 && !s->overrun && c.delivered[i] != s->received[i])
+		if (!s->mixed && s->subs_open == 1 && !s->overrun && c.delivered[i] != s->received[i]) {
 			impossible(s, "WATCH_END type %d: delivered %" PRIu64 ", received %" PRIu64,
 				   i, (uint64_t)c.delivered[i], s->received[i]);
+			if (reports <= MAX_REPORTS)
+				journal_print(s);
+		}
 	}
-	if (--s->subs_open <= 0) {
+	journal(s, "WATCH_END, reason %u (open %d%s)", rs ? *(const uint8_t *)(rs + 1) : 255,
+		s->subs_open, s->mixed ? ", mixed" : "");
+	/*
+	 * A WATCH still unanswered may already have had events: they are in
+	 * the counters with this subscription's, which stay mixed until that
+	 * one ends too.
+	 */
+	if (--s->subs_open <= 0 && !pending) {
 		s->mixed = false;
 		s->last_ev_seq = 0;
 		memset(s->received, 0, sizeof(s->received));
@@ -2091,6 +2147,7 @@ static int recv_one(struct fsock *s)
 		return 0;
 	}
 	if (n == -NLE_NOMEM) {		/* ENOBUFS: the kernel dropped something */
+		journal(s, "ENOBUFS");
 		s->overrun = true;
 		s->overruns++;
 		st.overruns++;
@@ -2242,6 +2299,8 @@ static void send_dg(struct fsock *s, struct dgram *d)
 				s->last_ev_seq = 0;
 				memset(s->received, 0, sizeof(s->received));
 			}
+			journal(s, "WATCH seq %u sent (open %d%s)", r->seq, s->subs_open,
+				s->mixed ? ", mixed" : "");
 			c.watch_seen = true;
 		}
 		if (r->dump)
