@@ -62,6 +62,10 @@ make check-debug
 	not run: hours on 2 CPUs (a kernel to build, the suite under KASAN and lockdep at two paging levels); CI leaves it out
 make debug-kernel
 	not run: builds a kernel, longer than the rest of make check
+make fuzz
+	not run: a million messages per paging level, an hour in all; make check runs tests/100-fuzz.bats with 50,000
+make stress
+	not run: ten minutes per paging level; make check runs tests/stress/run for two minutes per level
 scripts/check-debug --print-config
 	tests/host/debug-kernel.bats: "$REPO/scripts/check-debug" --print-config
 make modules_install INSTALL_MOD_PATH=DIR
