@@ -364,8 +364,17 @@ static void probe_signal(void *data, int sig, struct kernel_siginfo *info,
 
 /*
  * One counter per CPU and kind, system-wide, with a period of one: every
- * count calls fault_counted(). Kept by a CPU hotplug state, so CPUs that
- * come online later count too.
+ * count calls fault_counted().
+ *
+ * Making or releasing a software perf event takes cpus_read_lock() (for
+ * its static key), which a CPU hotplug callback must not: bringing a CPU
+ * up or down holds that lock for writing while the callbacks run, and the
+ * callback would wait on it for ever (lockdep: recursive cpu_hotplug_lock).
+ * So the hotplug state only marks the CPU and queues fault_sync_work,
+ * which brings the counters in line once the operation is over: one per
+ * online CPU, a fresh one for a CPU that came back (perf detached the old
+ * one when it went). Until then, faults on a CPU just brought up are not
+ * seen; a subscription made afterwards waits for the work.
  */
 static const u64 fault_counters[] = {
 	PERF_COUNT_SW_PAGE_FAULTS_MIN, PERF_COUNT_SW_PAGE_FAULTS_MAJ,
@@ -373,8 +382,11 @@ static const u64 fault_counters[] = {
 
 static DEFINE_PER_CPU(struct perf_event *, fault_perf[ARRAY_SIZE(fault_counters)]);
 static int fault_cpuhp_state = -1;
+static DEFINE_MUTEX(fault_perf_mutex);	/* not hooks_mutex: detach() waits for the work */
+static bool fault_counting;		/* under fault_perf_mutex */
+static struct cpumask fault_renew;	/* CPUs that went down or came up */
 
-static int fault_cpu_down(unsigned int cpu)
+static void fault_perf_release(unsigned int cpu)
 {
 	size_t i;
 
@@ -385,10 +397,9 @@ static int fault_cpu_down(unsigned int cpu)
 			perf_event_release_kernel(*e);
 		*e = NULL;
 	}
-	return 0;
 }
 
-static int fault_cpu_up(unsigned int cpu)
+static int fault_perf_create(unsigned int cpu)
 {
 	struct perf_event_attr attr = {
 		.type		= PERF_TYPE_SOFTWARE,
@@ -400,11 +411,13 @@ static int fault_cpu_up(unsigned int cpu)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(fault_counters); i++) {
+		if (*per_cpu_ptr(&fault_perf[i], cpu))
+			continue;
 		attr.config = fault_counters[i];
 		e = perf_event_create_kernel_counter(&attr, cpu, NULL,
 						     fault_counted, NULL);
 		if (IS_ERR(e)) {
-			fault_cpu_down(cpu);
+			fault_perf_release(cpu);
 			return PTR_ERR(e);
 		}
 		*per_cpu_ptr(&fault_perf[i], cpu) = e;
@@ -412,23 +425,83 @@ static int fault_cpu_up(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * Under fault_perf_mutex, not cpus_read_lock(): a CPU's state may change
+ * meanwhile, and its hotplug callback then queues the work again.
+ */
+static int fault_counters_sync(void)
+{
+	unsigned int cpu;
+	int err = 0;
+
+	for_each_possible_cpu(cpu) {
+		int ret = 0;
+
+		if (cpumask_test_and_clear_cpu(cpu, &fault_renew) ||
+		    !fault_counting)
+			fault_perf_release(cpu);
+		if (fault_counting && cpu_online(cpu))
+			ret = fault_perf_create(cpu);
+		/* ENODEV: it went down meanwhile. */
+		if (ret && ret != -ENODEV && !err)
+			err = ret;
+	}
+	return err;
+}
+
+static void fault_sync_fn(struct work_struct *w)
+{
+	int err;
+
+	mutex_lock(&fault_perf_mutex);
+	err = fault_counters_sync();
+	mutex_unlock(&fault_perf_mutex);
+	if (err)
+		pr_warn_ratelimited("cannot count page faults on a CPU brought up: %d\n",
+				    err);
+}
+
+static DECLARE_WORK(fault_sync_work, fault_sync_fn);
+
+static int fault_cpu_changed(unsigned int cpu)
+{
+	cpumask_set_cpu(cpu, &fault_renew);
+	queue_work(system_unbound_wq, &fault_sync_work);
+	return 0;
+}
+
 static int fault_counters_attach(void)
 {
-	int ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "ptscope:faults",
-				    fault_cpu_up, fault_cpu_down);
+	int ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "ptscope:faults",
+					    fault_cpu_changed, fault_cpu_changed);
 
 	if (ret < 0)
 		return ret;
 	fault_cpuhp_state = ret;
-	return 0;
+	mutex_lock(&fault_perf_mutex);
+	fault_counting = true;
+	ret = fault_counters_sync();
+	mutex_unlock(&fault_perf_mutex);
+	return ret;
 }
 
 static void fault_counters_detach(void)
 {
 	if (fault_cpuhp_state < 0)
 		return;
-	cpuhp_remove_state(fault_cpuhp_state);
+	cpuhp_remove_state_nocalls(fault_cpuhp_state);
 	fault_cpuhp_state = -1;
+	cancel_work_sync(&fault_sync_work);
+	mutex_lock(&fault_perf_mutex);
+	fault_counting = false;
+	fault_counters_sync();
+	mutex_unlock(&fault_perf_mutex);
+}
+
+/* A CPU brought up before a subscription counts that subscription's faults. */
+static void fault_counters_settle(void)
+{
+	flush_work(&fault_sync_work);
 }
 
 /* ---- TLB flushes ---- */
@@ -802,6 +875,8 @@ int ps_hooks_get(struct netlink_ext_ack *extack)
 	if (!err)
 		hooks_users++;
 	mutex_unlock(&hooks_mutex);
+	if (!err)
+		fault_counters_settle();
 	return err;
 }
 

@@ -85,6 +85,19 @@ watch_stop() {
 	jq -e 'select(.type == "summary")' "$WATCH_OUT" >/dev/null
 }
 
+# watch_touch N: the faulter maps N fresh pages and touches them, watched
+# for faults; MINFLT is what that added to its minflt.
+watch_touch() {
+	local m0
+	fdo map "$1"
+	region
+	watch_start "$F_PID" --events fault
+	m0=$(stat_field "$F_PID" 10)
+	fdo touch
+	MINFLT=$(($(stat_field "$F_PID" 10) - m0))
+	watch_stop
+}
+
 # events JQFILTER: the events that match, one per line (compact JSON).
 events() {
 	jq -c "select($1)" "$WATCH_OUT"
@@ -106,18 +119,10 @@ pagemap() {
 }
 
 @test "touching N fresh pages gives N fault events: minflt's count, pagemap's frames" {
-	fdo map 256
-	region
-	watch_start "$F_PID" --events fault
-	local m0 m1
-	m0=$(stat_field "$F_PID" 10)
-	fdo touch
-	m1=$(stat_field "$F_PID" 10)
-	watch_stop
-
-	[ $((m1 - m0)) -eq 256 ]
+	watch_touch 256
+	[ "$MINFLT" -eq 256 ]
 	# Every fault the kernel counted while we watched, and nothing else.
-	[ "$(count '.type == "fault" and .counted')" -eq $((m1 - m0)) ]
+	[ "$(count '.type == "fault" and .counted')" -eq "$MINFLT" ]
 	# One per page, each at its page, each a write that filled an empty entry.
 	local got want
 	got=$(events '.type == "fault"' | jq -r .va | sort -u)
@@ -412,6 +417,38 @@ await_objects_zero() {
 	WATCH_PID=
 	wait "$toucher"
 	await_objects_zero
+}
+
+# set_online CPU 0|1: take a CPU down or bring it up; fails (rather than
+# hang) if that does not finish within two minutes.
+set_online() {
+	local f=/sys/devices/system/cpu/cpu$1/online i
+	echo "$2" >"$f" &
+	local writer=$!
+	for i in $(seq 1200); do
+		kill -0 "$writer" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$writer" 2>/dev/null; then
+		echo "cpu$1: writing $2 to online has not returned in 120 s" >&2
+		return 1
+	fi
+	wait "$writer"
+	[ "$(cat "$f")" = "$2" ]
+}
+
+@test "a CPU taken down and brought back while the hooks are attached: no hang, its faults counted again" {
+	[ -w /sys/devices/system/cpu/cpu1/online ] || skip "CPU 1 cannot be taken offline here"
+	# The hooks are attached (require_module). A CPU's hotplug callbacks
+	# run while bringing it up or down holds the hotplug lock for writing;
+	# a perf counter made or released there waited on that lock for ever.
+	set_online 1 0
+	set_online 1 1
+	# Then faults on the CPU brought back are counted, every one.
+	taskset -p -c 1 "$F_PID" >/dev/null
+	watch_touch 64
+	[ "$MINFLT" -eq 64 ]
+	[ "$(count '.type == "fault" and .counted and .cpu == 1')" -eq 64 ]
 }
 
 @test "a subscription whose answer could not be queued does not stand" {
