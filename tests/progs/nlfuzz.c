@@ -186,29 +186,8 @@ struct fsock {
 
 static struct fsock pool[MAX_SOCKS];
 
-static uint64_t step_index(void);
-
 static void __attribute__((format(printf, 2, 3)))
-journal(struct fsock *s, const char *fmt, ...)
-{
-	char *line = s->journal[s->journal_n++ % JOURNAL];
-	int n;
-	va_list ap;
-
-	n = snprintf(line, sizeof(s->journal[0]), "step %" PRIu64 ": ", step_index());
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(s->journal[0]) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static void journal_print(const struct fsock *s)
-{
-	unsigned int k = s->journal_n > JOURNAL ? s->journal_n - JOURNAL : 0;
-
-	fprintf(stderr, "  the socket's last %u happenings:\n", s->journal_n - k);
-	for (; k < s->journal_n; k++)
-		fprintf(stderr, "    %s\n", s->journal[k % JOURNAL]);
-}
+journal(struct fsock *s, const char *fmt, ...);
 
 static void sock_open(struct fsock *s, bool big_ok)
 {
@@ -284,9 +263,27 @@ struct step {
 
 static struct step cur;
 
-static uint64_t step_index(void)
+/* A line of @s's journal, stamped with the step. */
+static void __attribute__((format(printf, 2, 3)))
+journal(struct fsock *s, const char *fmt, ...)
 {
-	return cur.index;
+	char *line = s->journal[s->journal_n++ % JOURNAL];
+	int n;
+	va_list ap;
+
+	n = snprintf(line, sizeof(s->journal[0]), "step %" PRIu64 ": ", cur.index);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(s->journal[0]) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void journal_print(const struct fsock *s)
+{
+	unsigned int k = s->journal_n > JOURNAL ? s->journal_n - JOURNAL : 0;
+
+	fprintf(stderr, "  the socket's last %u happenings:\n", s->journal_n - k);
+	for (; k < s->journal_n; k++)
+		fprintf(stderr, "    %s\n", s->journal[k % JOURNAL]);
 }
 
 /* The last datagrams, for reports. */
