@@ -36,7 +36,7 @@
 
 #define NS		1000000000ULL
 #define ANSWER_NS	(10 * NS)	/* for the answer to WATCH */
-#define END_NS		(5 * NS)	/* for WATCH_END, once it is due */
+#define END_NS		(5 * NS)	/* of silence, once WATCH_END is due */
 #define REREAD_NS	(NS / 10)	/* between reads of one process's maps */
 #define RCVBUF		(8 << 20)
 
@@ -323,6 +323,12 @@ static int on_events(struct ps_watch *w, struct nlmsghdr *nlh, bool end)
 		w->failed = true;
 		return NL_STOP;
 	}
+	/*
+	 * What a reader that fell behind still has to read may take it
+	 * longer than END_NS: only the module's silence is a failure.
+	 */
+	if (w->end_due_ns)
+		w->end_due_ns = now_ns() + END_NS;
 	for (i = 0; i < m.nr; i++) {
 		ps_events_get(&m, i, &e);
 		on_event(w, &e);
@@ -496,10 +502,21 @@ static struct nl_msg *watch_msg(struct ps_watch *w)
 	return msg;
 }
 
-/* Read what is there; false on a failure (printed). */
-static bool drain(struct ps_watch *w)
+/*
+ * A reader slower than its target (a busy process, a loaded machine, a
+ * slow pipe on stdout) may never find the socket empty: reading stops at
+ * @deadline_ns (0: none) and after DRAIN_READS messages all the same, so
+ * that --duration, --count and Ctrl-C (delivered only in ppoll) still
+ * end the watch.
+ */
+#define DRAIN_READS	256
+
+/* Read what is there, within bounds; false on a failure (printed). */
+static bool drain(struct ps_watch *w, uint64_t deadline_ns)
 {
-	for (;;) {
+	int i;
+
+	for (i = 0; i < DRAIN_READS; i++) {
 		int err = nl_recvmsgs(w->nl.sk, w->cb);
 
 		if (w->failed)
@@ -510,7 +527,10 @@ static bool drain(struct ps_watch *w)
 			ps_err("reading from the module failed: %s", nl_geterror(err));
 			return false;
 		}
+		if (deadline_ns && now_ns() >= deadline_ns)
+			break;
 	}
+	return true;
 }
 
 /* Wait for the socket until @deadline_ns (0: none); false on a failure. */
@@ -535,7 +555,7 @@ static bool wait_and_read(struct ps_watch *w, uint64_t deadline_ns)
 		ps_err("the netlink socket failed");
 		return false;
 	}
-	return r > 0 ? drain(w) : true;
+	return r > 0 ? drain(w, deadline_ns) : true;
 }
 
 static void say_watching(const struct ps_watch *w)
@@ -680,7 +700,7 @@ static int loop(struct ps_watch *w)
 		if (!w->unwatch_sent && stop_wanted(w) && !unwatch(w))
 			return PS_EXIT_FAIL;
 		if (w->end_due_ns && now_ns() >= w->end_due_ns) {
-			ps_err("the module did not end the subscription within %llu s",
+			ps_err("the module did not end the subscription: nothing from it for %llu s",
 			       END_NS / NS);
 			return PS_EXIT_FAIL;
 		}

@@ -17,6 +17,8 @@
  *   mprotect    make the region read-only
  *   munmap      unmap the region
  *   spin        start a thread spinning on CPU 1, this one moves to CPU 0
+ *   storm S     for S seconds, over and over: map 256 pages, write each,
+ *               unmap them (a steady stream of faults, unmaps and flushes)
  *   fork        fork a child that writes the region's first page, prints
  *               "child PID" and sleeps; the parent answers "ok" once the
  *               child has written
@@ -42,6 +44,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE	4096UL
@@ -149,6 +152,27 @@ static void unmapped(void)
 }
 
 /* Stack pages the commands will use, faulted in now. */
+static void storm(double seconds)
+{
+	struct timespec t0, t;
+	char *p;
+	unsigned long i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		p = mmap(NULL, 256 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		madvise(p, 256 * PAGE, MADV_NOHUGEPAGE);
+		for (i = 0; i < 256; i++)
+			p[i * PAGE] = 1;
+		munmap(p, 256 * PAGE);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 <
+		 seconds);
+}
+
 static void prefault_stack(void)
 {
 	volatile char buf[64 * 1024];
@@ -228,6 +252,8 @@ static void command(int fifo, const char *id, const char *word, const char *arg)
 			die("pthread_create");
 		while (!spinning)
 			;
+	} else if (!strcmp(word, "storm")) {
+		storm(strtod(arg, NULL));
 	} else if (!strcmp(word, "fork")) {
 		do_fork(fifo);
 	} else if (!strcmp(word, "exec")) {
