@@ -153,17 +153,22 @@ static int32_t find_vma(const struct proc *p, uint64_t va)
 }
 
 /*
- * The table of pages: open addressing, at most half full. A slot holds a
- * page's index + 1 (0: free) and a tag, other bits of the page's hash, so
- * that a probe reads a page's record only when the tag matches. The eight
- * pages of an aligned 32 KiB share a hash and sit in one cache line of the
- * table, slot by low address bits: faults come in address order more often
- * than not, and then one line serves eight of them. Probes step a line at
- * a time, keeping those bits, so that the pages of different lines do not
- * crowd each other out of their places.
+ * The table of pages: open addressing, linear probing, at most half full,
+ * so that every probe meets a free slot. A slot holds a page's index + 1
+ * (0: free) and a tag, other bits of the page's hash, so that a probe
+ * reads a page's record only when the tag matches. The eight pages of an
+ * aligned 32 KiB share a hash and start from one cache line of the table,
+ * slot by low address bits: faults come in address order more often than
+ * not, and then one line serves eight of them.
+ *
+ * Probes step one slot at a time. Stepping a line at a time, to keep
+ * those bits, confined a page to the eighth of the table its bits chose:
+ * faults all at 32 KiB-aligned addresses (THPs, the first pages of
+ * aligned regions) filled that eighth while the table was far from half
+ * full, and the next probe never ended.
  */
 #define GROUP_SHIFT	3
-#define STEP		(1U << GROUP_SHIFT)
+#define GROUP		(1U << GROUP_SHIFT)
 
 static uint64_t page_hash(uint32_t pid, uint32_t gen, uint64_t va)
 {
@@ -175,7 +180,7 @@ static uint64_t page_hash(uint32_t pid, uint32_t gen, uint64_t va)
 
 static size_t page_slot(uint64_t h, uint64_t va, size_t size)
 {
-	return ((h << GROUP_SHIFT) + ((va >> 12) & (STEP - 1))) & (size - 1);
+	return ((h << GROUP_SHIFT) + ((va >> 12) & (GROUP - 1))) & (size - 1);
 }
 
 static uint32_t page_tag(uint64_t h, uint64_t va)
@@ -196,7 +201,7 @@ static bool rehash(struct ps_summary *s, size_t size)
 		size_t k = page_slot(h, pg->va, size);
 
 		while (t[k].idx)
-			k = (k + STEP) & (size - 1);
+			k = (k + 1) & (size - 1);
 		t[k] = (struct slot){ .idx = (uint32_t)i + 1, .tag = page_tag(h, pg->va) };
 	}
 	free(s->hash);
@@ -216,7 +221,7 @@ static struct page *find_page(struct ps_summary *s, uint32_t pid, uint32_t gen, 
 	if (!s->hash && !rehash(s, 1024))
 		return NULL;
 	k = page_slot(h, va, s->hash_size);
-	for (; s->hash[k].idx; k = (k + STEP) & (s->hash_size - 1)) {
+	for (; s->hash[k].idx; k = (k + 1) & (s->hash_size - 1)) {
 		struct page *pg;
 
 		if (s->hash[k].tag != tag)
@@ -233,7 +238,7 @@ static struct page *find_page(struct ps_summary *s, uint32_t pid, uint32_t gen, 
 			return NULL;
 		k = page_slot(h, va, s->hash_size);
 		while (s->hash[k].idx)
-			k = (k + STEP) & (s->hash_size - 1);
+			k = (k + 1) & (s->hash_size - 1);
 	}
 	m = reserve(s->pg, &s->cappg, s->npg + 1, sizeof(*s->pg));
 	if (!m)
