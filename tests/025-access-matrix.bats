@@ -78,28 +78,6 @@ teardown() {
 	check_dmesg
 }
 
-# spawn NAME COMMAND...: a target started by COMMAND (whatever wraps it);
-# returns once it is ready. Sets NAME_PID (the pid it printed, in its own
-# pid namespace), NAME_OUT and NAME_LAUNCHER (the pid of COMMAND here).
-spawn() {
-	local name=$1 out i
-	shift
-	out=$BATS_FILE_TMPDIR/$name.out
-	"$@" >"$out" 2>&1 3>&- &
-	printf -v "${name}_LAUNCHER" %s "$!"
-	for i in $(seq 600); do
-		grep -q '^ready' "$out" && break
-		kill -0 "$!" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^ready' "$out" || { cat "$out" >&2; return 1; }
-	printf -v "${name}_PID" %s "$(awk '$1 == "pid" { print $2 }' "$out")"
-	printf -v "${name}_OUT" %s "$out"
-	# The target itself, unless a pid namespace wraps it (then its
-	# launcher, and the caller adds the target).
-	echo "$!" >>"$BATS_FILE_TMPDIR/pids"
-}
-
 # ---- the matrix ----
 
 # caller NAME: CALLER, the words that run a command as that caller.
@@ -482,20 +460,6 @@ start_faulter() {
 	FN=0
 }
 
-# faulter WORD [ARG]: have it do something and wait for its "ok".
-faulter() {
-	local i
-	FN=$((FN + 1))
-	echo "$FN $*" >"$FIFO"
-	for i in $(seq 600); do
-		grep -q "^ok $FN\$" "$F_OUT" && return 0
-		grep -q '^error' "$F_OUT" && break
-		sleep 0.05
-	done
-	cat "$F_OUT" >&2
-	return 1
-}
-
 # The addresses of every kind of mapping the target printed, and all 16
 # pages of anon4k.
 target_addrs() {
@@ -593,16 +557,11 @@ nobody_captures() {
 
 # A watcher of F's, as nobody, in the background: text, JSON or raw.
 nobody_watches() {
-	local f=$1 i
+	local f=$1
 	shift
 	"${NOBODY_CREDS[@]}" "$@" >"$LEAK/$f" 2>"$LEAK/$f.err" &
 	WATCHERS="${WATCHERS:-} $!"
-	for i in $(seq 600); do
-		grep -q 'watching' "$LEAK/$f.err" && return 0
-		sleep 0.05
-	done
-	cat "$LEAK/$f.err" >&2
-	return 1
+	wait_line "$LEAK/$f.err" watching
 }
 
 @test "nothing an unprivileged user gets from any command carries a frame, a swap offset, a physical or table address, or a kernel address" {
@@ -656,12 +615,12 @@ nobody_watches() {
 	# swap-out and swap-in, a copy-on-write in a child, TLB flushes and
 	# invalidations, and the module's stat meanwhile.
 	start_faulter
-	faulter map 32
+	fdo map 32
 	region=$(awk '$1 == "region" { print $2 }' "$F_OUT" | tail -1)
 	nobody_watches watch.json "$BIN/ptscope" --json watch "$F_PID" --children
 	nobody_watches watch.txt "$BIN/ptscope" watch "$F_PID" --children
 	nobody_watches nlcap.out "$BIN/nlcap" "$LEAK/watch.raw" watch "$F_PID"
-	faulter touch
+	fdo touch
 	pagemap_secrets "$F_PID" "$region" 32 "faulter's region, written"
 	nobody_says stat.txt stat
 	nobody_says stat.json --json stat
@@ -671,23 +630,23 @@ nobody_watches() {
 		# and where the swap allocator puts a page depends on what
 		# swapped before; page out again until these are looked for.
 		local tries=0
-		faulter pageout
+		fdo pageout
 		while [ "$(min_swap_offset "$F_PID" "$region" 32)" -lt 4096 ]; do
 			tries=$((tries + 1))
 			[ "$tries" -lt 64 ] || { echo "swap offsets stay below 4096" >&2; return 1; }
-			faulter touch
-			faulter pageout
+			fdo touch
+			fdo pageout
 		done
 		pagemap_secrets "$F_PID" "$region" 32 "faulter's region, paged out"
-		faulter touch
+		fdo touch
 		pagemap_secrets "$F_PID" "$region" 32 "faulter's region, swapped in"
 	fi
-	faulter fork
+	fdo fork
 	child=$(awk '$1 == "child" { print $2 }' "$F_OUT")
 	echo "$child" >>"$BATS_FILE_TMPDIR/pids"
 	pagemap_secrets "$child" "$region" 1 "the child's copy"
-	faulter mprotect
-	faulter munmap
+	fdo mprotect
+	fdo munmap
 	kill -INT $WATCHERS
 	wait $WATCHERS
 	WATCHERS=
@@ -769,11 +728,11 @@ nobody_watches() {
 	chmod 0777 "$LEAK"
 	CELL=$LEAK
 	start_faulter
-	faulter map 4
-	faulter touch
+	fdo map 4
+	fdo touch
 	nobody_watches swap.json "$BIN/ptscope" --json watch "$F_PID" --events swap
-	faulter pageout
-	faulter read
+	fdo pageout
+	fdo read
 	kill -INT $WATCHERS
 	wait $WATCHERS
 	WATCHERS=

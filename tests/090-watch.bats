@@ -25,21 +25,6 @@ teardown() {
 	check_dmesg
 }
 
-# fdo WORD [ARG]: have the faulter do something; waits for its answer.
-# (FAULTER_FIFO, FAULTER_OUT: another faulter than F.)
-fdo() {
-	local i fifo=${FAULTER_FIFO:-$FIFO} out=${FAULTER_OUT:-$F_OUT}
-	FN=$((FN + 1))
-	echo "$FN $*" >"$fifo"
-	for i in $(seq 600); do
-		grep -q "^ok $FN\$" "$out" && return 0
-		grep -q '^error' "$out" && break
-		sleep 0.05
-	done
-	cat "$out" >&2
-	return 1
-}
-
 # The region the last "map" made: REGION (hex, as ptscope prints) and PAGES.
 region() {
 	local line
@@ -346,7 +331,7 @@ pagemap() {
 	# stopped reader fills it, then its buffer. After its target exits
 	# the module waits 5 s from the last message taken, then counts the
 	# rest as dropped; the end, with the counts, must still get through.
-	local fifo=/tmp/ptscope-fifo-$$ m0 m1 i
+	local fifo=/tmp/ptscope-fifo-$$ m0 m1
 	rm -f "$fifo"
 	mkfifo -m 0666 "$fifo"
 	start_target N --as 65534 --prog faulter "$fifo"
@@ -361,10 +346,7 @@ pagemap() {
 	kill -KILL "$N_PID"
 	sleep 8
 	kill -CONT "$WATCH_PID"
-	for i in $(seq 600); do
-		kill -0 "$WATCH_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	eventually -n 600 exited "$WATCH_PID" || true
 	rm -f "$fifo"
 	if kill -0 "$WATCH_PID" 2>/dev/null; then
 		echo "the watcher never learnt that the watch ended" >&2
@@ -400,15 +382,6 @@ objects_zero() {
 	jq -e '.objects | .subscriptions == 0 and .targets == 0 and .mms == 0 and .notifiers == 0' <<<"$out" >/dev/null
 }
 
-# Subscriptions end in the module's worker: zero within a few seconds.
-await_objects_zero() {
-	local i
-	for i in $(seq 100); do
-		objects_zero && return 0
-		sleep 0.1
-	done
-	objects_zero
-}
 
 @test "a watcher killed mid-stream is cleaned up; stat's counters return to zero" {
 	fdo map 4096
@@ -421,20 +394,16 @@ await_objects_zero() {
 	kill -9 "$WATCH_PID"
 	WATCH_PID=
 	wait "$toucher"
-	await_objects_zero
+	eventually objects_zero
 }
 
 # set_online CPU 0|1: take a CPU down or bring it up; fails (rather than
 # hang) if that does not finish within two minutes.
 set_online() {
-	local f=/sys/devices/system/cpu/cpu$1/online i
+	local f=/sys/devices/system/cpu/cpu$1/online
 	echo "$2" >"$f" &
 	local writer=$!
-	for i in $(seq 1200); do
-		kill -0 "$writer" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$writer" 2>/dev/null; then
+	if ! eventually -n 1200 exited "$writer"; then
 		echo "cpu$1: writing $2 to online has not returned in 120 s" >&2
 		return 1
 	fi
@@ -465,7 +434,7 @@ set_online() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "first: unanswered" ]
 	[[ "${lines[1]}" == "second: subscribed"* ]]
-	await_objects_zero
+	eventually objects_zero
 }
 
 @test "rmmod while events flow: the watcher is told, the kernel stays quiet" {
@@ -521,11 +490,7 @@ set_online() {
 	WATCH_OUT=$BATS_TEST_TMPDIR/second.json WATCH_ERR=$BATS_TEST_TMPDIR/second.err
 	"$BIN/ptscope" --json watch "$F_PID" --events swap >"$WATCH_OUT" 2>"$WATCH_ERR" &
 	WATCH_PID=$!
-	local i
-	for i in $(seq 600); do
-		grep -q '^ptscope: watching' "$WATCH_ERR" && break
-		sleep 0.05
-	done
+	wait_line "$WATCH_ERR" '^ptscope: watching'
 	"$BIN/ptscope" --json stat | jq -e '.objects.subscriptions == 2 and .objects.mms == 1' >/dev/null
 	grep -q zram /proc/swaps && fdo pageout
 	fdo read

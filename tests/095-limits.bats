@@ -45,19 +45,14 @@ as_nobody() {
 # watcher N ARGS...: `ptscope watch ARGS` as nobody in the background,
 # returning once it is subscribed.
 watcher() {
-	local n=$1 i
+	local n=$1
 	shift
 	# Not through nobody(): $! must be the client, not a subshell.
 	setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
 		--inh-caps=-all --bounding-set=-all \
 		"$BIN/ptscope" watch "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/w$n.err" &
 	echo $! >>"$BATS_TEST_TMPDIR/watchers"
-	for i in $(seq 300); do
-		grep -q '^ptscope: watching' "$BATS_TEST_TMPDIR/w$n.err" && return 0
-		sleep 0.1
-	done
-	cat "$BATS_TEST_TMPDIR/w$n.err" >&2
-	return 1
+	wait_line "$BATS_TEST_TMPDIR/w$n.err" '^ptscope: watching'
 }
 
 kill_watchers() {
@@ -65,10 +60,7 @@ kill_watchers() {
 	xargs -r kill <"$BATS_TEST_TMPDIR/watchers" 2>/dev/null || true
 	rm -f "$BATS_TEST_TMPDIR/watchers"
 	# The module lets go of them from its worker: wait for it.
-	for i in $(seq 100); do
-		[ "$(object subscriptions)" = 0 ] && break
-		sleep 0.1
-	done
+	eventually object_is subscriptions 0 || true
 }
 
 @test "requests in flight: the user's limit refuses one more, others are not affected, all given back" {
@@ -77,12 +69,9 @@ kill_watchers() {
 	mkfifo "$BATS_TEST_TMPDIR/go"
 	nobody "$BIN/holder" 3 <"$BATS_TEST_TMPDIR/go" >"$BATS_TEST_TMPDIR/h.out" \
 		2>"$BATS_TEST_TMPDIR/h.err" &
-	local hpid=$! i
+	local hpid=$!
 	exec 4>"$BATS_TEST_TMPDIR/go"
-	for i in $(seq 300); do
-		grep -q '^held' "$BATS_TEST_TMPDIR/h.out" && break
-		sleep 0.1
-	done
+	wait_line "$BATS_TEST_TMPDIR/h.out" '^held' || true
 	cat "$BATS_TEST_TMPDIR/h.out" "$BATS_TEST_TMPDIR/h.err"
 	grep -qx 'held 3, one more: errno=87' "$BATS_TEST_TMPDIR/h.out"
 	grep -qx 'ptscope: kernel reports: too many requests in flight for this user (module parameter max_user_requests)' \
@@ -93,11 +82,7 @@ kill_watchers() {
 	run_cli 0 --json dump "$MINE_PID"
 	exec 4>&-
 	wait "$hpid"
-	for i in $(seq 100); do
-		[ "$(object requests)" = 0 ] && break
-		sleep 0.1
-	done
-	[ "$(object requests)" = 0 ]
+	eventually object_is requests 0
 	[ "$(object users)" = 0 ]
 	# Below the limit again: nobody may ask.
 	nobody "$BIN/ptscope" --json dump "$MINE_PID" >/dev/null

@@ -71,16 +71,15 @@ assert_exercised() {
 # object `ptscope stat` counts is back at zero (subscriptions, targets,
 # address spaces, notifiers, requests, users: some are freed by a worker
 # or after an RCU grace period, so give it a few seconds).
+module_idle() {
+	"$PTSCOPE" --json stat | jq -e '.objects | length > 0 and all(.[]; . == 0)' >/dev/null
+}
+
 assert_idle() {
-	local i out
 	[ -d /sys/module/ptscope ]
-	for i in $(seq 100); do
-		out=$("$PTSCOPE" --json stat)
-		jq -e '.objects | length > 0 and all(.[]; . == 0)' <<<"$out" >/dev/null && return 0
-		sleep 0.1
-	done
+	eventually module_idle && return 0
 	echo "the module still holds objects after the fuzzer exited:" >&2
-	jq .objects <<<"$out" >&2
+	"$PTSCOPE" --json stat | jq .objects >&2
 	return 1
 }
 

@@ -30,6 +30,32 @@ object() {
 	"$PTSCOPE" --json stat | jq -er ".objects.$1"
 }
 
+# object_is NAME VALUE: whether that counter is VALUE now.
+object_is() {
+	[ "$(object "$1")" = "$2" ]
+}
+
+# eventually [-n TRIES] CMD...: whether CMD succeeds within TRIES tries
+# (100 by default), 0.1 s apart; for what the module or a process does in
+# its own time (a worker ending a subscription, a process exiting).
+eventually() {
+	local tries=100 i
+	if [ "$1" = -n ]; then
+		tries=$2
+		shift 2
+	fi
+	for ((i = 1; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# exited PID: whether that process is gone (reaped, or never ours).
+exited() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 # The module loaded, if a test unloaded it, with its hooks attached.
 load_module() {
 	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
@@ -49,11 +75,7 @@ quiet_hooks() {
 	timeout 120 "$PTSCOPE" run --events fault -- /bin/true >/dev/null 2>&1 || true
 	# Its subscription ends in the module's worker: gone before a test
 	# counts objects.
-	local i
-	for i in $(seq 100); do
-		[ "$(object subscriptions)" != 0 ] || break
-		sleep 0.1
-	done
+	eventually object_is subscriptions 0 || true
 }
 
 # The paging mode, from something other than ptscope: the kernel clears
@@ -80,11 +102,35 @@ run_cli() {
 	fi
 }
 
+# spawn NAME COMMAND...: a target started by COMMAND (whatever wraps it),
+# a tests/progs program that prints "pid PID" and "ready" when set up;
+# returns once it is ready. Sets NAME_PID (the pid it printed, in its own
+# pid namespace), NAME_OUT (its "name address" lines) and NAME_LAUNCHER
+# (the pid of COMMAND here).
+spawn() {
+	local name=$1 out launcher
+	shift
+	out=$BATS_FILE_TMPDIR/$name.out
+	"$@" >"$out" 2>&1 3>&- &
+	launcher=$!
+	printf -v "${name}_LAUNCHER" %s "$launcher"
+	eventually -n 600 ready_or_exited "$out" "$launcher" || true
+	grep -q '^ready' "$out" || { cat "$out" >&2; return 1; }
+	printf -v "${name}_PID" %s "$(awk '$1 == "pid" { print $2 }' "$out")"
+	printf -v "${name}_OUT" %s "$out"
+	# The target itself, unless a pid namespace wraps it (then its
+	# launcher, and the caller adds the target).
+	echo "$launcher" >>"$BATS_FILE_TMPDIR/pids"
+}
+
+ready_or_exited() {
+	grep -q '^ready' "$1" || exited "$2"
+}
+
 # start_target NAME [--as USER] [--prog PROG] [ARGS...]: a tests/progs
-# process (target unless PROG says otherwise) that prints "ready" when set
-# up; sets ${NAME}_PID and ${NAME}_OUT (its "name address" lines).
+# process (target unless PROG says otherwise), as spawn starts it.
 start_target() {
-	local name=$1 out pid i prog=target
+	local name=$1 prog=target
 	shift
 	local prefix=()
 	if [ "${1:-}" = --as ]; then
@@ -95,17 +141,24 @@ start_target() {
 		prog=$2
 		shift 2
 	fi
-	out=$BATS_FILE_TMPDIR/$name.out
-	"${prefix[@]}" "$BIN/$prog" "$@" >"$out" 2>&1 3>&- &
-	for i in $(seq 600); do
-		grep -q '^ready' "$out" && break
-		sleep 0.1
-	done
-	grep -q '^ready' "$out" || { cat "$out" >&2; return 1; }
-	pid=$(awk '$1 == "pid" { print $2 }' "$out")
-	printf -v "${name}_PID" %s "$pid"
-	printf -v "${name}_OUT" %s "$out"
-	echo "$pid" >>"$BATS_FILE_TMPDIR/pids"
+	spawn "$name" "${prefix[@]}" "$BIN/$prog" "$@"
+}
+
+# fdo WORD [ARG]: have tests/progs/faulter (reading FIFO, printing to
+# F_OUT) do something; waits for its answer. (FAULTER_FIFO, FAULTER_OUT:
+# another faulter than that.)
+fdo() {
+	local fifo=${FAULTER_FIFO:-$FIFO} out=${FAULTER_OUT:-$F_OUT}
+	FN=$((FN + 1))
+	echo "$FN $*" >"$fifo"
+	eventually -n 300 answered "$out" "$FN" || true
+	grep -q "^ok $FN\$" "$out" && return 0
+	cat "$out" >&2
+	return 1
+}
+
+answered() {
+	grep -q -e "^ok $2\$" -e '^error' "$1"
 }
 
 # The fixture most files share: the module loaded, the binaries installed
@@ -136,15 +189,10 @@ stop_targets() {
 # wait_line FILE REGEX [SECONDS]: wait (30 s by default) until a line of
 # FILE matches REGEX (grep -E); show FILE and fail if none does.
 wait_line() {
-	local deadline=$((SECONDS + ${3:-30}))
-	until grep -Eq -- "$2" "$1" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "no line matching $2 in $1:" >&2
-			cat "$1" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
+	eventually -n $((${3:-30} * 10)) grep -Eqs -- "$2" "$1" && return 0
+	echo "no line matching $2 in $1:" >&2
+	cat "$1" >&2
+	return 1
 }
 
 # addr VAR OUTFILE NAME: set VAR to the address the target printed for
