@@ -526,15 +526,19 @@ set_online() {
 }
 
 @test "a reader slower than its target still stops at --duration, then reads all it was sent" {
-	local out=$BATS_TEST_TMPDIR/slow.json err=$BATS_TEST_TMPDIR/slow.err span
+	local out=$BATS_TEST_TMPDIR/slow.json err=$BATS_TEST_TMPDIR/slow.err
+	local m0 m1 occurred delivered dropped
 	# A reader of 4 KiB every 20 ms for 10 s, then of all there is, behind
-	# a target that faults without pause for 12 s: the watch falls behind,
+	# a target that faults without pause for 16 s: the watch falls behind,
 	# its socket is never empty while the reader is slow, and what it
 	# still has to read after the 2 s takes longer than the 5 s the client
-	# gives a silent module to end the watch.
+	# gives a silent module to end the watch. A socket of net.core.rmem_max
+	# (no CAP_NET_ADMIN) and small buffers keep that backlog, and the
+	# test's time, short: the rest is dropped, and counted.
 	{
-		"$BIN/ptscope" --json watch --events fault,tlb,unmap --duration 2 "$F_PID" \
-			2>"$err" | {
+		setpriv --bounding-set=-net_admin \
+			"$BIN/ptscope" --json watch --events fault,tlb,unmap --buffer 1024 \
+			--duration 2 "$F_PID" 2>"$err" | {
 			end=$((SECONDS + 10))
 			while [ "$SECONDS" -lt "$end" ]; do
 				dd bs=4096 count=1 status=none
@@ -545,21 +549,25 @@ set_online() {
 		echo "${PIPESTATUS[0]}" >"$BATS_TEST_TMPDIR/rc"
 	} &
 	wait_line "$err" '^ptscope: watching'
-	echo "1 storm 12" >"$FIFO"
+	m0=$(stat_field "$F_PID" 10)
+	echo "1 storm 16" >"$FIFO"
 	wait $!
+	wait_line "$F_OUT" '^ok 1$' 60
+	m1=$(stat_field "$F_PID" 10)
 	cat "$err" >&2
 	[ "$(cat "$BATS_TEST_TMPDIR/rc")" -eq 0 ]
 	! grep -q warning "$err"
-	# No event is from long after the 2 s: the client stopped in time,
-	# though a message it was printing into the slow pipe held it back.
-	span=$(jq -s '[.[] | select(.seq) | .time_ns | tonumber] | max - min' "$out")
-	echo "events from the first to the last: $span ns" >&2
-	jq -s -c '[.[] | select(.seq) | .time_ns | tonumber] | (min) as $m | map(((. - $m) / 500000000) | floor) | group_by(.) | map([.[0], length])' "$out" >&2
-	jq -c 'select(.type == "summary") | {occurred, delivered, dropped}' "$out" >&2
-	[ "$span" -gt 1000000000 ]
-	[ "$span" -lt 7000000000 ]
-	[ "$(jq -r 'select(.type == "summary") | .occurred.fault' "$out")" -eq \
-		$(($(count_in "$out" '.type == "fault"') + $(jq -r 'select(.type == "summary") | .dropped.fault // 0' "$out"))) ]
+	occurred=$(jq -r 'select(.type == "summary") | .occurred.fault' "$out")
+	delivered=$(jq -r 'select(.type == "summary") | .delivered.fault' "$out")
+	dropped=$(jq -r 'select(.type == "summary") | .dropped.fault // 0' "$out")
+	# The kernel's count of the storm's faults is the clock: a watch that
+	# ended at about 2 s (4 at most, with a message held up in the slow
+	# pipe), not when the reader caught up (10 s), saw under 40 % of them.
+	echo "the storm made $((m1 - m0)) faults; the watch saw $occurred" >&2
+	[ "$occurred" -gt 0 ]
+	[ $((occurred * 100)) -lt $(((m1 - m0) * 40)) ]
+	[ $((delivered + dropped)) -eq "$occurred" ]
+	[ "$(count_in "$out" '.type == "fault"')" -eq "$delivered" ]
 }
 
 @test "following a process into a setuid program it may not look into ends the watch" {
