@@ -382,7 +382,6 @@ objects_zero() {
 	jq -e '.objects | .subscriptions == 0 and .targets == 0 and .mms == 0 and .notifiers == 0' <<<"$out" >/dev/null
 }
 
-
 @test "a watcher killed mid-stream is cleaned up; stat's counters return to zero" {
 	fdo map 4096
 	region

@@ -151,7 +151,6 @@ static void unmapped(void)
 	provoke("segv", p, SIGSEGV);
 }
 
-/* Stack pages the commands will use, faulted in now. */
 static void storm(double seconds)
 {
 	struct timespec t0, t;
@@ -173,6 +172,7 @@ static void storm(double seconds)
 		 seconds);
 }
 
+/* Stack pages the commands will use, faulted in now. */
 static void prefault_stack(void)
 {
 	volatile char buf[64 * 1024];
