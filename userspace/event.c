@@ -354,21 +354,21 @@ static void fault_json(struct ps_json *j, const struct ptscope_event *e)
 {
 	ps_json_hex(j, "va", e->va);
 	if (entry_seen(e))
-		ps_json_str(j, "access", access_name(e));
+		ps_json_name(j, "access", access_name(e));
 	else
 		ps_json_null(j, "access");
 	ps_json_bool(j, "user", e->flags & PTSCOPE_EV_F_USER);
 	ps_json_bool(j, "major", e->flags & PTSCOPE_EV_F_MAJOR);
-	ps_json_str(j, "outcome", ps_fault_outcome_name(e->outcome));
+	ps_json_name(j, "outcome", ps_fault_outcome_name(e->outcome));
 	if (e->flags & PTSCOPE_EV_F_ERROR_CODE)
 		ps_json_hex(j, "error_code", e->error_code);
 	else
 		ps_json_null(j, "error_code");
 	if (entry_seen(e))
-		ps_json_str(j, "before", ps_state_name(e->before));
+		ps_json_name(j, "before", ps_state_name(e->before));
 	else
 		ps_json_null(j, "before");
-	ps_json_str(j, "after", ps_state_name(e->after));
+	ps_json_name(j, "after", ps_state_name(e->after));
 	if (e->page_shift)
 		ps_json_u64(j, "page_size", 1ULL << (e->page_shift & 63));
 	else
@@ -412,7 +412,7 @@ void ps_event_json(FILE *f, const struct ptscope_event *e, const struct ps_event
 	struct ps_json j;
 
 	ps_json_begin(&j, f);
-	ps_json_str(&j, "type", ps_event_type_name(e->type));
+	ps_json_name(&j, "type", ps_event_type_name(e->type));
 	ps_json_u64(&j, "seq", e->seq);
 	ps_json_u64(&j, "time_ns", e->time_ns);
 	ps_json_u64(&j, "cpu", e->cpu);
@@ -441,7 +441,7 @@ void ps_event_json(FILE *f, const struct ptscope_event *e, const struct ps_event
 		ps_json_bool(&j, "freed_tables", e->flags & PTSCOPE_EV_F_FREED_TABLES);
 		ps_json_bool(&j, "ipi", e->flags & PTSCOPE_EV_F_IPI);
 		ps_json_u64(&j, "cpus", e->count);
-		ps_json_str(&j, "reason", ps_reason_name(e->reason));
+		ps_json_name(&j, "reason", ps_reason_name(e->reason));
 		break;
 	case PTSCOPE_EV_TLB_SHOOTDOWN:
 		ps_json_u64(&j, "pages", e->count);
@@ -449,8 +449,8 @@ void ps_event_json(FILE *f, const struct ptscope_event *e, const struct ps_event
 	case PTSCOPE_EV_INVALIDATE:
 		ps_json_hex(&j, "start", e->va);
 		ps_json_hex(&j, "end", e->end);
-		ps_json_str(&j, "kind", ps_invalidate_kind_name(e->outcome));
-		ps_json_str(&j, "reason", ps_reason_name(e->reason));
+		ps_json_name(&j, "kind", ps_invalidate_kind_name(e->outcome));
+		ps_json_name(&j, "reason", ps_reason_name(e->reason));
 		break;
 	case PTSCOPE_EV_FORK:
 		ps_json_u64(&j, "child", e->count);
@@ -481,7 +481,7 @@ bool ps_drops_print(FILE *f, const struct ptscope_counts *now,
 		return false;
 	if (json) {
 		ps_json_begin(&j, f);
-		ps_json_str(&j, "type", "drops");
+		ps_json_name(&j, "type", "drops");
 		ps_json_obj(&j, "dropped");
 	} else {
 		fprintf(f, "%sdropped:", s->red);

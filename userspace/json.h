@@ -9,7 +9,8 @@
  * through ps_event_json() and the summary (callgrind): with stdio's calls
  * and printf, 14,550 instructions; built here with a call per piece,
  * 4,240; with keys written inline, where the compiler knows a literal's
- * length, and values stored in place, 2,600.
+ * length, and values stored in place, 2,600; with the program's own names
+ * copied without looking for escapes, 2,060.
  */
 #ifndef PTSCOPE_JSON_H
 #define PTSCOPE_JSON_H
@@ -44,6 +45,8 @@ static inline void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
 static inline void ps_json_int(struct ps_json *j, const char *key, int v);
 static inline void ps_json_hex(struct ps_json *j, const char *key, uint64_t v);
 static inline void ps_json_str(struct ps_json *j, const char *key, const char *s);
+/* A string of the program's own (an enum's name), which needs no escaping. */
+static inline void ps_json_name(struct ps_json *j, const char *key, const char *name);
 static inline void ps_json_bool(struct ps_json *j, const char *key, bool v);
 static inline void ps_json_null(struct ps_json *j, const char *key);
 
@@ -126,6 +129,24 @@ static inline void ps_json_str(struct ps_json *j, const char *key, const char *s
 {
 	ps_json_key(j, key);
 	ps_json_str_(j, s);
+}
+
+/* A fault event has five: checking their bytes for escapes cost a fifth. */
+static inline void ps_json_name(struct ps_json *j, const char *key, const char *name)
+{
+	size_t n = strlen(name);
+	char *p;
+
+	ps_json_key(j, key);
+	if (n > PS_JSON_KEY_MAX) {
+		ps_json_str_(j, name);
+		return;
+	}
+	p = ps_json_room_(j, n + 2);
+	*p++ = '"';
+	memcpy(p, name, n); // NOLINT(bugprone-not-null-terminated-result): JSON, not a C string
+	p[n] = '"';
+	j->len += n + 2;
 }
 
 static inline void ps_json_bool(struct ps_json *j, const char *key, bool v)

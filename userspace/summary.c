@@ -623,7 +623,7 @@ void ps_summary_json(struct ps_summary *s, FILE *f)
 	struct ps_json j;
 
 	ps_json_begin(&j, f);
-	ps_json_str(&j, "type", "summary");
+	ps_json_name(&j, "type", "summary");
 	ps_counts_json(&j, s->has_counts ? &s->counts : &none);
 	ps_json_u64(&j, "faults", s->faults);
 	v = rank_vmas(s, &nv);

@@ -91,7 +91,7 @@ int main(void)
 
 	/*
 	 * An object many times the buffer, each kind of value meeting its
-	 * edge, and keys longer than those written in place.
+	 * edge, and keys and names longer than those written in place.
 	 */
 	want = malloc(64 * 1024);
 	w = want + sprintf(want, "{");
@@ -102,7 +102,7 @@ int main(void)
 		uint64_t v = 0x123456789ULL * i;
 
 		snprintf(key, sizeof(key), "%.*s%zu", (int)(i % 70), "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk", i);
-		switch (i % 4) {
+		switch (i % 5) {
 		case 0:
 			ps_json_u64(&j, key, v);
 			w += sprintf(w, "%s\"%s\":%" PRIu64, i ? "," : "", key, v);
@@ -115,6 +115,10 @@ int main(void)
 			ps_json_bool(&j, key, i & 8);
 			w += sprintf(w, ",\"%s\":%s", key, i & 8 ? "true" : "false");
 			break;
+		case 3:
+			ps_json_name(&j, key, key);
+			w += sprintf(w, ",\"%s\":\"%s\"", key, key);
+			break;
 		default:
 			ps_json_null(&j, key);
 			w += sprintf(w, ",\"%s\":null", key);
@@ -123,7 +127,7 @@ int main(void)
 	ps_json_end(&j);
 	fclose(f);
 	memcpy(w, "}\n", 3);
-	ok(!strcmp(out, want), "300 fields, keys of 1 to 72 characters, across the buffer's edge");
+	ok(!strcmp(out, want), "300 fields, keys and names of 1 to 72 characters, across the buffer's edge");
 	free(want);
 	free(out);
 	return tap_done();
