@@ -59,6 +59,10 @@ MODULE_PARM_DESC(max_targets, "Most processes one subscription follows (children
  * still gets everything.
  */
 #define END_WAIT	(5 * HZ)
+/* WATCH_END's attributes: the final counts and the reason. */
+#define END_PAYLOAD	(nla_total_size(sizeof(struct ptscope_counts)) + nla_total_size(1))
+/* What a WATCH_END message takes of a socket's receive buffer. */
+static unsigned int end_truesize;
 
 DEFINE_SPINLOCK(ps_lock);
 static DEFINE_HASHTABLE(ps_mm_hash, 8);
@@ -526,17 +530,18 @@ static bool sock_gone(struct ps_sub *sub)
 }
 
 /*
- * Netlink queues a message while the reader's queue is within its
- * rcvbuf, however large the message. Stopping the batches short of
- * that keeps the queue there, so the end of the watch, with its counts,
- * always gets in: a reader that stops reading still learns, once it
- * reads again, that the watch ended and what it lost.
+ * The batches leave room in the reader's receive buffer for the end of
+ * the watch, with its counts: a reader that stops reading still learns,
+ * once it reads again, that the watch ended and what it lost. Netlink
+ * queues a message only if all of it fits within rcvbuf (older kernels:
+ * if the queue is within rcvbuf, however large the message), so the room
+ * is a whole WATCH_END.
  */
 static bool sock_would_fill(struct ps_sub *sub, const struct sk_buff *skb)
 {
 	const struct sock *sk = sub->sk;
 
-	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	return atomic_read(&sk->sk_rmem_alloc) + skb->truesize + end_truesize >
 	       READ_ONCE(sk->sk_rcvbuf);
 }
 
@@ -619,8 +624,7 @@ static int send_end(struct ps_sub *sub)
 	void *hdr;
 
 	sub_counts(sub, &c);
-	skb = genlmsg_new(nla_total_size(sizeof(c)) + nla_total_size(1),
-			  GFP_KERNEL);
+	skb = genlmsg_new(END_PAYLOAD, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &ptscope_family, 0, PTSCOPE_CMD_WATCH_END);
@@ -1187,7 +1191,15 @@ static struct notifier_block netlink_nb = {
 
 int ptscope_watch_init(void)
 {
+	struct sk_buff *skb;
 	int err;
+
+	/* The size the allocator gives it, as send_end() will allocate it. */
+	skb = genlmsg_new(END_PAYLOAD, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	end_truesize = skb->truesize;
+	nlmsg_free(skb);
 
 	ps_wq = alloc_workqueue("ptscope", WQ_UNBOUND, 0);
 	if (!ps_wq)

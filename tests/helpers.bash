@@ -56,6 +56,22 @@ exited() {
 	! kill -0 "$1" 2>/dev/null
 }
 
+# where_is PID...: where each thread of each PID is, for a report on a
+# process that did not end: state, wchan, CPU time, system call and
+# kernel stack, lines starting "#   ".
+where_is() {
+	local p t
+	for p; do
+		[ -d "/proc/$p" ] || { echo "#   $p: gone"; continue; }
+		for t in /proc/"$p"/task/*; do
+			echo "#   ${t#/proc/}: $(awk '/^State/ { print $2, $3 }' "$t/status" 2>/dev/null)" \
+				"wchan $(cat "$t/wchan" 2>/dev/null), $(cut -d' ' -f14,15 "$t/stat" 2>/dev/null) utime stime," \
+				"syscall $(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
+			sed 's/^/#     /' "$t/stack" 2>/dev/null
+		done
+	done
+}
+
 # The module loaded, if a test unloaded it, with its hooks attached.
 load_module() {
 	[ -d /sys/module/ptscope ] || { insmod "$MODULE" && quiet_hooks; }
