@@ -60,6 +60,8 @@ tests/vm/run --shell --no-module
 	not run: interactive, it attaches the guest's console to the terminal
 make check-debug
 	not run: hours on 2 CPUs (a kernel to build, the suite under KASAN and lockdep at two paging levels); CI leaves it out
+make check-debug DEBUG_LEVELS=4
+	not run: two hours on 2 CPUs (the suite, the NUMA tests and the stress test under KASAN and lockdep); CI leaves it out
 make debug-kernel
 	not run: builds a kernel, longer than the rest of make check
 make fuzz
