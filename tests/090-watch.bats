@@ -105,12 +105,9 @@ stat_field() {
 # sock_drops PID: messages PID's netlink sockets refused for want of
 # room, as /proc/net/netlink counts them (Drops, before Inode).
 sock_drops() {
-	local ino d n=0
-	for ino in $(readlink /proc/"$1"/fd/* | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p'); do
-		d=$(awk -v i="$ino" '$NF == i { print $(NF - 1) }' /proc/net/netlink)
-		n=$((n + ${d:-0}))
-	done
-	echo "$n"
+	readlink /proc/"$1"/fd/* | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' |
+		awk 'NR == FNR { ours[$1]; next } $NF in ours { n += $(NF - 1) } END { print n + 0 }' \
+			- /proc/net/netlink
 }
 
 # pagemap PID ADDR N: N raw pagemap entries from ADDR, one hex word a line.
