@@ -62,6 +62,8 @@ make check-debug
 	not run: hours on 2 CPUs (a kernel to build, the suite under KASAN and lockdep at two paging levels); CI leaves it out
 make check-debug DEBUG_LEVELS=4
 	not run: two hours on 2 CPUs (the suite, the NUMA tests and the stress test under KASAN and lockdep); CI leaves it out
+make check-debug DEBUG_LEVELS=4 DEBUG_PARTS=stress
+	not run: half an hour on 2 CPUs (ten minutes of stress under KASAN and lockdep, after the boot); CI leaves it out
 make debug-kernel
 	not run: builds a kernel, longer than the rest of make check
 make fuzz
