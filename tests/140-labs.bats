@@ -124,6 +124,11 @@ run_lab() {
 	run_lab 09-layout
 }
 
+@test "lab 10: segmentation and paging" {
+	[ "$(uname -m)" = x86_64 ] || skip "segment registers are x86-64's"
+	run_lab 10-segmentation
+}
+
 @test "every lab has a Chinese twin with the same commands, and the index lists both" {
 	local f n=0
 	for f in "$LABS"/[0-9]*.md; do
@@ -134,5 +139,5 @@ run_lab() {
 		grep -q "$(basename "$f")" "$LABS/README.md"
 		grep -q "$(basename "$f")" "$LABS/zh/README.md"
 	done
-	[ "$n" -eq 9 ]
+	[ "$n" -eq 10 ]
 }

@@ -21,9 +21,10 @@
  *
  *   map N      mmap N pages of anonymous memory, touch nothing; prints the
  *              address (4 KiB pages only: transparent huge pages are refused)
- *   touch      write one byte into each page of the last region
+ *   touch [K]  write one byte into each page of the last region (with K,
+ *              into every K-th page only: pages 0, K, 2K, ...)
  *   read       read one byte of each page of the last region
- *   protect    mprotect the region read-only
+ *   protect [I] mprotect the region read-only (with I, only its page I)
  *   unmap      munmap the region
  *   pageout    madvise(MADV_PAGEOUT): ask the kernel to swap the region out
  *   fixed      map one page at the fixed address 0x100000000000 (16 TiB)
@@ -39,6 +40,8 @@
  *   thread     start a second thread that just sleeps (its stack has a guard
  *              page below it); prints the thread stack's lowest address
  *   layout     print where things are: code, data, bss, heap, mmap, stack
+ *   segs       print the segment registers (x86-64): selectors, the FS and
+ *              GS bases, and a thread-local variable reached through FS
  *   pid        print the pid of the studied process
  *   quit       end it
  */
@@ -54,6 +57,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +71,7 @@
 
 int initialised = 42;		/* lives in .data: it has a value in the file */
 int zeroed;			/* lives in .bss: only its size is in the file */
+__thread int per_thread = 1234;	/* one per thread, found through FS */
 
 static char *region;		/* the last region "map" made */
 static unsigned long pages;	/* its size in pages */
@@ -104,6 +109,43 @@ static void *sleeper(void *arg)
 	return NULL;
 }
 
+#ifdef __x86_64__
+#include <asm/prctl.h>
+
+/* A segment register's selector: which descriptor of the GDT it names. */
+#define SELECTOR(reg) ({ unsigned short s_; __asm__ volatile("mov %%" #reg ", %0" : "=r"(s_)); s_; })
+
+static void segs(FILE *out)
+{
+	unsigned long fs_base = 0, gs_base = 0;
+	long off;
+	int via_fs;
+
+	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_base);
+	syscall(SYS_arch_prctl, ARCH_GET_GS, &gs_base);
+	fprintf(out, "cs      0x%x\n", SELECTOR(cs));
+	fprintf(out, "ss      0x%x\n", SELECTOR(ss));
+	fprintf(out, "ds      0x%x\n", SELECTOR(ds));
+	fprintf(out, "es      0x%x\n", SELECTOR(es));
+	fprintf(out, "fs      0x%x\n", SELECTOR(fs));
+	fprintf(out, "gs      0x%x\n", SELECTOR(gs));
+	fprintf(out, "fs_base 0x%lx\n", fs_base);
+	fprintf(out, "gs_base 0x%lx\n", gs_base);
+	/* The same int, once by its address and once as %fs:offset. */
+	off = (long)((unsigned long)&per_thread - fs_base);
+	__asm__ volatile("movl %%fs:(%1), %0" : "=r"(via_fs) : "r"(off));
+	fprintf(out, "tls     %p  (fs_base %s 0x%lx)\n", (void *)&per_thread,
+		off < 0 ? "-" : "+", off < 0 ? -(unsigned long)off : (unsigned long)off);
+	fprintf(out, "fs:%ld reads %d, the int at %p holds %d\n", off, via_fs,
+		(void *)&per_thread, per_thread);
+}
+#else
+static void segs(FILE *out)
+{
+	fprintf(out, "fail segment registers are x86-64 only\n");
+}
+#endif
+
 /* Carry out one order; the answer goes to "out". */
 static void carry_out(FILE *out, const char *order, const char *arg)
 {
@@ -121,14 +163,23 @@ static void carry_out(FILE *out, const char *order, const char *arg)
 		madvise(region, pages * PAGE, MADV_NOHUGEPAGE);
 		fprintf(out, "%p\n", (void *)region);
 	} else if (!strcmp(order, "touch")) {
-		for (i = 0; i < pages; i++)
+		unsigned long step = *arg ? strtoul(arg, NULL, 0) : 1;
+
+		for (i = 0; i < pages; i += step ? step : 1)
 			region[i * PAGE] = 1;		/* a write: one fault per page */
 	} else if (!strcmp(order, "read")) {
 		for (i = 0; i < pages; i++)
 			sink = region[i * PAGE];	/* a read */
 		(void)sink;
 	} else if (!strcmp(order, "protect")) {
-		if (mprotect(region, pages * PAGE, PROT_READ))
+		char *start = region;
+		unsigned long len = pages * PAGE;
+
+		if (*arg) {
+			start = region + strtoul(arg, NULL, 0) * PAGE;
+			len = PAGE;
+		}
+		if (mprotect(start, len, PROT_READ))
 			fprintf(out, "fail %s\n", strerror(errno));
 	} else if (!strcmp(order, "unmap")) {
 		if (munmap(region, pages * PAGE))
@@ -236,6 +287,8 @@ static void carry_out(FILE *out, const char *order, const char *arg)
 		fprintf(out, "heap  %p\n", (void *)heap);
 		fprintf(out, "mmap  %p\n", (void *)anon);
 		fprintf(out, "stack %p\n", (void *)&on_stack);
+	} else if (!strcmp(order, "segs")) {
+		segs(out);
 	} else if (!strcmp(order, "pid")) {
 		fprintf(out, "%d\n", (int)getpid());
 	} else if (!strcmp(order, "quit")) {
