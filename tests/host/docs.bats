@@ -86,6 +86,8 @@ bench/vm --bench watch -- --reps 3
 	not run: make bench's runner, about ten minutes per paging level
 bench/vm --levels 4 --bench watch -- --reps 3
 	not run: make bench's runner, about ten minutes
+bench/vm --cmdline ""
+	not run: make bench's runner with the guest's own clock choice, minutes in two 6 GiB guests
 tests/vm/run --levels L --mem 6144 -q -- bench/run --csv -
 	not run: what bench/vm runs for make bench, a minute per level in a 6 GiB guest
 tests/vm/run --mem 6144 -- bench/run
