@@ -172,7 +172,14 @@ static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
 		owner = READ_ONCE(s->task);
 		if (owner == task)
 			goto claimed;	/* an earlier fault that failed */
-		if (!owner && !cmpxchg(&s->task, NULL, task))
+		if (owner)
+			continue;
+		/*
+		 * Fresh before the claim is seen: a slot just claimed with
+		 * its last owner's time would look stale, there to be taken.
+		 */
+		WRITE_ONCE(s->since, jiffies);
+		if (!cmpxchg(&s->task, NULL, task))
 			goto claimed;
 	}
 	for (i = 0; i < PS_FAULT_SLOTS; i++) {
@@ -180,6 +187,7 @@ static struct ps_fault_slot *slot_claim(struct ps_mmw *mmw,
 
 		s = &mmw->faults[i];
 		owner = READ_ONCE(s->task);
+		smp_rmb();	/* the owner's time, as it claimed (cmpxchg) */
 		if (time_after(jiffies, READ_ONCE(s->since) + SLOT_STALE) &&
 		    cmpxchg(&s->task, owner, task) == owner)
 			goto claimed;
@@ -521,7 +529,15 @@ struct flush_stash {
 	struct mm_struct *mm;
 	unsigned long start, end;
 	u8 tables[2];		/* above start and end - 1, when invalidated */
-	bool ipi;		/* this CPU sent IPIs for the flush under way */
+	/*
+	 * This CPU sent IPIs for a flush, from @ipi_task before its
+	 * @ipi_switches-th context switch. flush_tlb_mm_range() flushes
+	 * locally, if at all, in the same preemption-off section: a local
+	 * flush by another task, or after a switch, is not that flush's.
+	 */
+	bool ipi;
+	struct task_struct *ipi_task;
+	unsigned long ipi_switches;
 };
 
 static DEFINE_PER_CPU(struct flush_stash, flush_stash);
@@ -586,7 +602,8 @@ static void local_flush(struct mm_struct *mm)
 	ev.reason = reason();
 	ev.count = cpumask_weight(mm_cpumask(mm)) -
 		   cpumask_test_cpu(cpu, mm_cpumask(mm));
-	if (f->ipi)
+	if (f->ipi && f->ipi_task == current &&
+	    f->ipi_switches == current->nvcsw + current->nivcsw)
 		ev.flags |= PTSCOPE_EV_F_IPI;
 	if (!(current->flags & PF_KTHREAD) && current->mm != mm)
 		ev.flags |= PTSCOPE_EV_F_REMOTE;
@@ -608,6 +625,9 @@ static void probe_tlb_flush(void *data, int why, unsigned long pages)
 
 	if (why == TLB_REMOTE_SEND_IPI) {
 		this_cpu_write(flush_stash.ipi, true);
+		this_cpu_write(flush_stash.ipi_task, current);
+		this_cpu_write(flush_stash.ipi_switches,
+			       current->nvcsw + current->nivcsw);
 		return;
 	}
 	/* In flush_tlb_func(): the mm it flushed is this CPU's loaded one. */

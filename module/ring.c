@@ -82,13 +82,23 @@ enum ps_put ps_rings_put(struct ps_rings *r, struct ptscope_event *ev,
  * ring's filled part is fixed under its lock first; producers only ever
  * write past it, so the merge reads it unlocked and only the final move
  * of each tail needs the lock again.
+ *
+ * Only numbers up to @seq's value before the rings are fixed are taken:
+ * each of them is in its ring by then (numbered and queued under the
+ * ring's lock), while a later one may be in a ring fixed after it and
+ * missing from one fixed before, and so overtake a smaller one left for
+ * the next take. Every message then holds numbers above the last's.
  */
-u32 ps_rings_take(struct ps_rings *r, struct ptscope_event *out, u32 max)
+u32 ps_rings_take(struct ps_rings *r, struct ptscope_event *out, u32 max,
+		  atomic64_t *seq)
 {
 	u32 mask = r->size - 1, got = 0;
 	unsigned long flags;
+	u64 last;
 	int cpu;
 
+	last = atomic64_read(seq);
+	smp_mb();	/* the number read before any ring is fixed */
 	for_each_possible_cpu(cpu) {
 		struct ps_ring *ring = per_cpu_ptr(r->cpu, cpu);
 
@@ -108,7 +118,7 @@ u32 ps_rings_take(struct ps_rings *r, struct ptscope_event *out, u32 max)
 				      best->ev[best->pos & mask].seq))
 				best = ring;
 		}
-		if (!best)
+		if (!best || best->ev[best->pos & mask].seq > last)
 			break;
 		out[got++] = best->ev[best->pos++ & mask];
 	}

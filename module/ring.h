@@ -39,7 +39,8 @@ int ps_rings_init(struct ps_rings *r, u32 size);
 void ps_rings_free(struct ps_rings *r);
 enum ps_put ps_rings_put(struct ps_rings *r, struct ptscope_event *ev,
 			 atomic64_t *seq);
-u32 ps_rings_take(struct ps_rings *r, struct ptscope_event *out, u32 max);
+u32 ps_rings_take(struct ps_rings *r, struct ptscope_event *out, u32 max,
+		  atomic64_t *seq);
 u32 ps_rings_used(struct ps_rings *r);
 void ps_rings_counts(struct ps_rings *r, struct ptscope_counts *c);
 

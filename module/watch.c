@@ -387,7 +387,14 @@ static bool sub_may_follow(const struct ps_sub *sub, struct task_struct *task,
 	return dumpable && same;
 }
 
-void ps_target_exec(struct task_struct *task, bool dumpable)
+/*
+ * @task's process now runs in @mm, the program it exec'd: each of its
+ * targets follows it there, if its subscriber may still look. Heard twice
+ * (watch_exec_missed() and the tracepoint) it is followed once: an exec
+ * event only when a target moves.
+ */
+static void target_exec(struct task_struct *task, struct mm_struct *mm,
+			bool dumpable)
 {
 	struct pid *pid = task_tgid(task);
 	struct ps_target *t;
@@ -395,9 +402,12 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 	if (!pid_watched(pid))
 		return;
 	spin_lock(&ps_lock);
+	/* An mm a later exec has replaced: that exec's tracepoint follows. */
+	if (READ_ONCE(task->mm) != mm)
+		goto out;
 	hash_for_each_possible(ps_pid_hash, t, pid_node, (unsigned long)pid) {
 		struct ps_sub *sub = t->sub;
-		struct ps_link *link;
+		struct ps_link *link = NULL;
 		struct ps_mmw *mmw;
 
 		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags) ||
@@ -409,24 +419,31 @@ void ps_target_exec(struct task_struct *task, bool dumpable)
 			sub_end_locked(sub, PTSCOPE_END_ACCESS);
 			continue;
 		}
-		mmw = mmw_get_locked(task->mm, NULL);
-		link = mmw && mmw != t->mmw ?
-		       kzalloc(sizeof(*link), GFP_ATOMIC) : NULL;
-		if (!mmw || (mmw != t->mmw && !link)) {
+		if (t->mmw && t->mmw->mm == mm)
+			continue;
+		/* The link first: an mmw made for no target would stay. */
+		link = kzalloc(sizeof(*link), GFP_ATOMIC);
+		mmw = link ? mmw_get_locked(mm, NULL) : NULL;
+		if (!mmw) {
+			kfree(link);
 			pr_warn_ratelimited("out of memory following an exec\n");
 			target_unlink_mm_locked(t);
 			sub_end_locked(sub, PTSCOPE_END_EXITED);
 			continue;
 		}
-		if (mmw != t->mmw) {
-			target_unlink_mm_locked(t);
-			link->t = t;
-			t->link = link;
-			target_link_locked(t, mmw);
-		}
+		target_unlink_mm_locked(t);
+		link->t = t;
+		t->link = link;
+		target_link_locked(t, mmw);
 		process_event(t, PTSCOPE_EV_EXEC, 0);
 	}
+out:
 	spin_unlock(&ps_lock);
+}
+
+void ps_target_exec(struct task_struct *task, bool dumpable)
+{
+	target_exec(task, task->mm, dumpable);
 }
 
 static struct ps_target *target_alloc(struct ps_sub *sub, struct pid *pid,
@@ -520,7 +537,8 @@ static void sub_abandon(struct ps_sub *sub)
 	do {
 		for (i = 0; i < sub->batch_n; i++)
 			sub->lost[sub->batch[i].type]++;
-		sub->batch_n = ps_rings_take(&sub->rings, sub->batch, BATCH);
+		sub->batch_n = ps_rings_take(&sub->rings, sub->batch, BATCH,
+					     &sub->seq);
 	} while (sub->batch_n);
 }
 
@@ -606,7 +624,8 @@ static int deliver(struct ps_sub *sub)
 	for (i = 0; i < RUN_BATCHES; i++) {
 		if (!sub->batch_n) {
 			WRITE_ONCE(sub->urgent, false);
-			sub->batch_n = ps_rings_take(&sub->rings, sub->batch, BATCH);
+			sub->batch_n = ps_rings_take(&sub->rings, sub->batch,
+						     BATCH, &sub->seq);
 			if (!sub->batch_n)
 				return 0;
 		}
@@ -772,6 +791,9 @@ static void sub_work(struct work_struct *w)
 			queue_delayed_work(ps_wq, &sub->work, 1);
 			return;
 		}
+	} else {
+		/* No reader left: what it did not get counts as dropped. */
+		sub_abandon(sub);
 	}
 	sub_free(sub);
 }
@@ -846,6 +868,7 @@ static struct ps_sub *sub_alloc(struct sk_buff *skb, struct genl_info *info,
 struct new_target {
 	struct ps_target *t;
 	struct ptscope_target tg;	/* the checked mm */
+	struct pid *pid;
 	struct ps_mmw *spare;
 };
 
@@ -880,6 +903,7 @@ static int resolve_targets(struct sk_buff *skb, struct genl_info *info,
 			return -ESRCH;
 		}
 		n->t = target_alloc(sub, task_tgid(task), GFP_KERNEL_ACCOUNT);
+		n->pid = get_pid(task_tgid(task));
 		put_task_struct(task);
 		n->spare = kzalloc(sizeof(*n->spare), GFP_KERNEL_ACCOUNT);
 		++*nr;
@@ -904,8 +928,30 @@ static void free_new_targets(struct new_target *nt, unsigned int nr)
 		if (nt[i].t)
 			target_free(nt[i].t);
 		kfree(nt[i].spare);
+		put_pid(nt[i].pid);
 		ptscope_target_put(&nt[i].tg);
 	}
+}
+
+/*
+ * An exec between resolve_targets()'s look at the mm and the hashing of
+ * the target went unheard: the tracepoint found the pid not watched. The
+ * exec's mm switch is ordered before its tracepoint's look at the hash by
+ * the full barrier of mmput() on the old mm (exec_mmap()); the caller's
+ * smp_mb() orders the hashing before the look here. So each exec is seen
+ * here, or by the tracepoint, or both (target_exec() follows it once).
+ */
+static void watch_exec_missed(const struct new_target *n)
+{
+	struct task_struct *task = get_pid_task(n->pid, PIDTYPE_TGID);
+	struct mm_struct *mm = task ? get_task_mm(task) : NULL;
+
+	if (mm && mm != n->tg.mm)
+		target_exec(task, mm, get_dumpable(mm) == SUID_DUMP_USER);
+	if (mm)
+		mmput(mm);
+	if (task)
+		put_task_struct(task);
 }
 
 /*
@@ -1027,6 +1073,9 @@ int ptscope_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(t, &sub->targets, sub_node)
 		target_check_alive_locked(t);
 	spin_unlock(&ps_lock);
+	smp_mb();	/* the hashing above, before each look at an mm */
+	for (i = 0; i < nr; i++)
+		watch_exec_missed(&nt[i]);
 	/* Notifiers attached before the reply: the client may act at once. */
 	flush_work(&notifier_work);
 	free_new_targets(nt, nr);
@@ -1236,6 +1285,12 @@ void ptscope_watch_exit(void)
 		spin_unlock(&ps_lock);
 		empty;
 	}));
+	/*
+	 * The last subscription's work may still be in sub_free(), about to
+	 * put the hooks and so queue their lingering detach: let it finish
+	 * before ps_hooks_exit() cancels that.
+	 */
+	flush_workqueue(ps_wq);
 	flush_work(&notifier_work);
 	netlink_unregister_notifier(&netlink_nb);
 	ps_hooks_exit();

@@ -334,6 +334,40 @@ pagemap() {
 	[ "$(count '.type == "drops"')" -ge 1 ]
 }
 
+@test "events arrive in sequence order, each number once: two processes faulting on two CPUs" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	local fifo2=$BATS_TEST_TMPDIR/fifo2 seqs n occurred delivered
+	mkfifo "$fifo2"
+	start_target G --prog faulter "$fifo2"
+	# One subscription, its two targets each on a CPU of its own: both
+	# CPUs' rings fill at once while the worker merges them. A number
+	# taken on one CPU after the worker fixed that ring, and one taken
+	# later on the other before it fixed that one, must not cross.
+	taskset -pc 0 "$F_PID" >/dev/null
+	taskset -pc 1 "$G_PID" >/dev/null
+	watch_start "$F_PID" "$G_PID" --events fault --buffer 65536
+	fdo storm 2 &
+	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo storm 2
+	wait $!
+	watch_stop
+	seqs=$(jq -r 'select(.seq) | .seq' "$WATCH_OUT")
+	n=$(wc -l <<<"$seqs")
+	occurred=$(jq -r 'select(.type == "summary") | [.occurred[]] | add' "$WATCH_OUT")
+	delivered=$(jq -r 'select(.type == "summary") | [.delivered[]] | add' "$WATCH_OUT")
+	echo "$n events arrived, $delivered delivered of $occurred" >&2
+	[ "$n" -gt 1000 ]
+	[ "$n" -eq "$delivered" ]
+	# Each number above the one before it...
+	awk 'NR > 1 && $1 <= prev { print "seq " $1 " after " prev; bad = 1 } { prev = $1 } END { exit bad }' <<<"$seqs" >&2
+	# ...and all of them taken: none beyond what occurred, and with
+	# nothing dropped, 1 to the last without a gap.
+	[ "$(tail -1 <<<"$seqs")" -le "$occurred" ]
+	if [ "$delivered" -eq "$occurred" ]; then
+		[ "$(head -1 <<<"$seqs")" -eq 1 ]
+		[ "$(tail -1 <<<"$seqs")" -eq "$n" ]
+	fi
+}
+
 @test "a reader that stalls past its target's exit still gets the end, with what it lost" {
 	# An unprivileged socket's queue is small (net.core.rmem_max): a
 	# stopped reader fills it, then its buffer. After its target exits
