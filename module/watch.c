@@ -225,7 +225,13 @@ static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
 	struct ptscope_event ev = *src;
 
 	ev.pid = pid_nr_ns(t->pid, sub->pid_ns);
-	ev.tid = (current->flags & PF_KTHREAD) ? 0 :
+	/*
+	 * An exec or exit the subscribing call found for itself (the target
+	 * did it before it was watched) was done by no thread seen here.
+	 */
+	ev.tid = (current->flags & PF_KTHREAD) ||
+		 (kind_of(ev.type) == PTSCOPE_EVK_PROCESS &&
+		  task_tgid(current) != t->pid) ? 0 :
 		 task_pid_nr_ns(current, sub->pid_ns);
 	if (!sub->frames_visible) {
 		ev.pfn = 0;

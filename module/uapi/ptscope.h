@@ -525,7 +525,7 @@ struct ptscope_event {
 	__u64 old_pfn;		/* fault: frame before (COW: the shared one) */
 	__u64 swap_offset;
 	__u32 pid;		/* process, in the subscriber's pid namespace */
-	__u32 tid;		/* thread that did it (0: a kernel thread) */
+	__u32 tid;		/* thread that did it (0: a kernel thread, or unseen) */
 	__u32 flags;		/* PTSCOPE_EV_F_* */
 	__u32 error_code;	/* fault: x86 page-fault error code */
 	__u32 bits;		/* fault: leaf bits after */
