@@ -219,20 +219,15 @@ static void notifier_work_fn(struct work_struct *w)
 
 /* ---- events ---- */
 
+/* @who did it: NULL for a kernel thread, or a thread not seen doing it. */
 static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
-			  const struct ptscope_event *src)
+			  const struct ptscope_event *src,
+			  struct task_struct *who)
 {
 	struct ptscope_event ev = *src;
 
 	ev.pid = pid_nr_ns(t->pid, sub->pid_ns);
-	/*
-	 * An exec or exit the subscribing call found for itself (the target
-	 * did it before it was watched) was done by no thread seen here.
-	 */
-	ev.tid = (current->flags & PF_KTHREAD) ||
-		 (kind_of(ev.type) == PTSCOPE_EVK_PROCESS &&
-		  task_tgid(current) != t->pid) ? 0 :
-		 task_pid_nr_ns(current, sub->pid_ns);
+	ev.tid = who ? task_pid_nr_ns(who, sub->pid_ns) : 0;
 	if (!sub->frames_visible) {
 		ev.pfn = 0;
 		ev.old_pfn = 0;
@@ -255,6 +250,7 @@ static void sub_put_event(struct ps_sub *sub, struct ps_target *t,
 /* To every subscription watching @mmw that wants @ev's kind. Under RCU. */
 void ps_emit(struct ps_mmw *mmw, struct ptscope_event *ev)
 {
+	struct task_struct *who = current->flags & PF_KTHREAD ? NULL : current;
 	u32 kind = kind_of(ev->type);
 	struct ps_link *l;
 
@@ -263,21 +259,33 @@ void ps_emit(struct ps_mmw *mmw, struct ptscope_event *ev)
 
 		if ((READ_ONCE(t->sub->mask) & kind) &&
 		    !test_bit(PS_TARGET_EXITED, &t->flags))
-			sub_put_event(t->sub, t, ev);
+			sub_put_event(t->sub, t, ev, who);
 	}
 }
 
-static void process_event(struct ps_target *t, u8 type, u32 count)
+/*
+ * What @t's process did, heard from its own thread or found by the
+ * subscribing call (then done before it was watched, by no thread seen).
+ */
+static struct task_struct *process_doer(struct ps_target *t)
+{
+	return task_tgid(current) == t->pid ? current : NULL;
+}
+
+static void process_event(struct ps_target *t, u8 type, u32 count, u32 flags)
 {
 	struct ptscope_event ev = {
 		.type = type,
 		.time_ns = ktime_get_mono_fast_ns(),
 		.cpu = raw_smp_processor_id(),
 		.count = count,
+		.flags = flags,
 	};
 
-	if (t->sub->mask & kind_of(type))
-		sub_put_event(t->sub, t, &ev);
+	/* A child left unwatched is told of whatever kinds were chosen. */
+	if ((t->sub->mask & PTSCOPE_EVK_PROCESS) ||
+	    (flags & PTSCOPE_EV_F_UNFOLLOWED))
+		sub_put_event(t->sub, t, &ev, process_doer(t));
 }
 
 static void sub_kick(struct irq_work *w)
@@ -329,7 +337,7 @@ static void target_exited_locked(struct ps_target *t)
 		return;
 	atomic_long_dec(&nr_targets_live);
 	/* Whatever kinds were chosen: a watcher is always told. */
-	sub_put_event(sub, t, &exit_ev);
+	sub_put_event(sub, t, &exit_ev, process_doer(t));
 	sub->reap = true;
 	if (!--sub->nr_live)
 		sub_end_locked(sub, PTSCOPE_END_EXITED);
@@ -441,7 +449,7 @@ static void target_exec(struct task_struct *task, struct mm_struct *mm,
 		link->t = t;
 		t->link = link;
 		target_link_locked(t, mmw);
-		process_event(t, PTSCOPE_EV_EXEC, 0);
+		process_event(t, PTSCOPE_EV_EXEC, 0, 0);
 	}
 out:
 	spin_unlock(&ps_lock);
@@ -499,21 +507,29 @@ void ps_target_fork(struct task_struct *parent, struct task_struct *child)
 		struct ps_sub *sub = t->sub;
 		struct ps_target *nt;
 		struct ps_mmw *mmw;
+		u32 child_nr;
 
 		if (t->pid != pid || test_bit(PS_TARGET_EXITED, &t->flags) ||
-		    !(sub->flags & PTSCOPE_WATCH_F_CHILDREN) || sub->ending ||
-		    sub->nr_live >= READ_ONCE(max_targets))
+		    !(sub->flags & PTSCOPE_WATCH_F_CHILDREN) || sub->ending)
 			continue;
+		child_nr = pid_nr_ns(task_tgid(child), sub->pid_ns);
+		/* A child not followed is still told of, never left out unsaid. */
+		if (sub->nr_live >= READ_ONCE(max_targets)) {
+			process_event(t, PTSCOPE_EV_FORK, child_nr,
+				      PTSCOPE_EV_F_UNFOLLOWED);
+			continue;
+		}
 		nt = target_alloc(sub, task_tgid(child), GFP_ATOMIC);
 		mmw = nt ? mmw_get_locked(child->mm, NULL) : NULL;
 		if (!mmw) {
 			if (nt)
 				target_free(nt);
-			pr_warn_ratelimited("out of memory following a fork\n");
+			process_event(t, PTSCOPE_EV_FORK, child_nr,
+				      PTSCOPE_EV_F_UNFOLLOWED);
 			continue;
 		}
 		target_add_locked(nt, mmw);
-		process_event(t, PTSCOPE_EV_FORK, pid_nr_ns(nt->pid, sub->pid_ns));
+		process_event(t, PTSCOPE_EV_FORK, child_nr, 0);
 	}
 	spin_unlock(&ps_lock);
 }

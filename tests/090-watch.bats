@@ -20,6 +20,8 @@ setup() {
 
 teardown() {
 	[ -z "${WATCH_PID:-}" ] || kill -9 "$WATCH_PID" 2>/dev/null || true
+	[ -z "${RESTORE_MAX_TARGETS:-}" ] ||
+		echo "$RESTORE_MAX_TARGETS" >/sys/module/ptscope/parameters/max_targets
 	stop_targets
 	load_module
 	check_dmesg
@@ -167,6 +169,38 @@ pagemap() {
 	[ "$(jq -r .old_pfn <<<"$cow")" = "$parent_pfn" ]
 	[ "$(jq -r .pfn <<<"$cow")" = "$child_pfn" ]
 	[ "$child_pfn" != "$parent_pfn" ]
+}
+
+@test "a child beyond max_targets is told of, unfollowed, whatever kinds were chosen" {
+	local p=/sys/module/ptscope/parameters/max_targets
+	fdo map 4
+	region
+	fdo touch
+	RESTORE_MAX_TARGETS=$(cat "$p")
+	echo 1 >"$p"
+	watch_start "$F_PID" --children --events fault
+	fdo fork
+	local child
+	child=$(awk '$1 == "child" { print $2 }' "$F_OUT")
+	echo "$child" >>"$BATS_FILE_TMPDIR/pids"
+	watch_stop
+	echo "$RESTORE_MAX_TARGETS" >"$p"
+	RESTORE_MAX_TARGETS=
+
+	# The fork is reported though only faults were asked for; the child's
+	# copy-on-write fault is not, and the user is warned at the end.
+	[ "$(count ".type == \"fork\" and .pid == $F_PID and .child == $child and .followed == false")" -eq 1 ]
+	[ "$(count ".type == \"fork\"")" -eq 1 ]
+	[ "$(count ".pid == $child")" -eq 0 ]
+	grep -q "^ptscope: warning: 1 child process was not watched: the module's max_targets" "$WATCH_ERR"
+	# Under the limit the same fork is followed.
+	watch_start "$F_PID" --children
+	fdo fork
+	child=$(awk '$1 == "child" { print $2 }' "$F_OUT" | tail -1)
+	echo "$child" >>"$BATS_FILE_TMPDIR/pids"
+	watch_stop
+	[ "$(count ".type == \"fork\" and .child == $child and .followed == true")" -eq 1 ]
+	! grep -q 'not watched' "$WATCH_ERR" || false
 }
 
 @test "MADV_PAGEOUT gives a swap_out per page with pagemap's entry; touching them is N major swap-ins" {

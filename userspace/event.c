@@ -334,7 +334,8 @@ void ps_event_text(FILE *f, const struct ptscope_event *e, const struct ps_event
 			ps_reason_name(e->reason));
 		break;
 	case PTSCOPE_EV_FORK:
-		fprintf(f, " child %u", e->count);
+		fprintf(f, " child %u%s", e->count, e->flags & PTSCOPE_EV_F_UNFOLLOWED ?
+			" (not watched: max_targets reached, or out of memory)" : "");
 		break;
 	}
 	fputc('\n', f);
@@ -454,6 +455,7 @@ void ps_event_json(FILE *f, const struct ptscope_event *e, const struct ps_event
 		break;
 	case PTSCOPE_EV_FORK:
 		ps_json_u64(&j, "child", e->count);
+		ps_json_bool(&j, "followed", !(e->flags & PTSCOPE_EV_F_UNFOLLOWED));
 		break;
 	}
 	ps_json_end(&j);

@@ -59,6 +59,7 @@ struct ps_watch {
 	struct ptscope_counts counts;	/* the last seen */
 	uint64_t received[PTSCOPE_EV_NR];
 	uint64_t printed;
+	uint64_t unfollowed;		/* children the module could not follow */
 	uint64_t stop_ns;		/* --duration; 0: none */
 	struct ps_event_fmt fmt;
 	struct ps_swaps *swaps;
@@ -297,7 +298,9 @@ static void on_event(struct ps_watch *w, const struct ptscope_event *e)
 		reread(w, e->pid, true);
 		break;
 	case PTSCOPE_EV_FORK:
-		if (w->o.flags & PTSCOPE_WATCH_F_CHILDREN)
+		if (e->flags & PTSCOPE_EV_F_UNFOLLOWED)
+			w->unfollowed++;
+		else if (w->o.flags & PTSCOPE_WATCH_F_CHILDREN)
 			reread(w, e->count, true);
 		break;
 	}
@@ -754,6 +757,10 @@ int ps_watch_report(struct ps_watch *w)
 		ps_summary_text(w->sum, stdout, w->o.color);
 	fflush(stdout);
 	check_delivered(w);
+	if (w->unfollowed)
+		ps_err("warning: %" PRIu64 " child process%s not watched: the module's "
+		       "max_targets was reached, or it ran out of memory", w->unfollowed,
+		       w->unfollowed == 1 ? " was" : "es were");
 	switch (w->end_reason) {
 	case PTSCOPE_END_UNWATCH:
 	case PTSCOPE_END_EXITED:

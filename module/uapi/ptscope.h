@@ -506,6 +506,8 @@ enum ptscope_end_reason {
 #define PTSCOPE_EV_F_COUNTED	(1U << 10)	/* fault: in minflt or majflt */
 #define PTSCOPE_EV_F_RANGE_UNKNOWN (1U << 11)	/* tlb_flush: start and end unknown */
 #define PTSCOPE_EV_F_ENTRY_UNSEEN (1U << 12)	/* fault: before, access unknown */
+/* fork: the child is not watched (max_targets reached, or out of memory) */
+#define PTSCOPE_EV_F_UNFOLLOWED	(1U << 13)
 
 /*
  * One event. Addresses are user virtual addresses of the process; frames

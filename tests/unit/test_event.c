@@ -166,9 +166,15 @@ static void test_events(void)
 		   "\"kind\":\"protection_vma\",\"reason\":\"mprotect\"}"), "invalidate");
 	e = (struct ptscope_event){ .pid = 1234, .tid = 1234, .type = PTSCOPE_EV_FORK,
 		.count = 1240 };
-	ok_out(strstr(json(&e, &fmt), "\"type\":\"fork\"") && strstr(out, "\"child\":1240}"),
-	   "fork names the child");
+	ok_out(strstr(json(&e, &fmt), "\"type\":\"fork\"") &&
+	       strstr(out, "\"child\":1240,\"followed\":true}"), "fork names the child");
 	ok_out(strstr(text(&e, &fmt), "fork          child 1240\n"), "fork in words");
+	e.flags = PTSCOPE_EV_F_UNFOLLOWED;
+	ok_out(strstr(json(&e, &fmt), "\"child\":1240,\"followed\":false}"),
+	   "a fork not followed says so");
+	ok_out(strstr(text(&e, &fmt), "child 1240 (not watched: max_targets reached, "
+		      "or out of memory)\n"), "a fork not followed, in words");
+	e.flags = 0;
 	e.type = PTSCOPE_EV_EXIT;
 	ok_out(strstr(text(&e, &fmt), "1234/1234   exit\n"), "exit: no trailing blanks");
 	e = (struct ptscope_event){ .type = PTSCOPE_EV_TLB_SHOOTDOWN, .count = 16 };
