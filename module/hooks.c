@@ -534,6 +534,9 @@ struct flush_stash {
 	 * @ipi_switches-th context switch. flush_tlb_mm_range() flushes
 	 * locally, if at all, in the same preemption-off section: a local
 	 * flush by another task, or after a switch, is not that flush's.
+	 * Nor is one of an mm no other CPU has loaded: the mark names no mm,
+	 * and the same task may have sent IPIs for another process's
+	 * (reclaim, process_madvise()) just before flushing its own.
 	 */
 	bool ipi;
 	struct task_struct *ipi_task;
@@ -602,7 +605,7 @@ static void local_flush(struct mm_struct *mm)
 	ev.reason = reason();
 	ev.count = cpumask_weight(mm_cpumask(mm)) -
 		   cpumask_test_cpu(cpu, mm_cpumask(mm));
-	if (f->ipi && f->ipi_task == current &&
+	if (f->ipi && ev.count && f->ipi_task == current &&
 	    f->ipi_switches == current->nvcsw + current->nivcsw)
 		ev.flags |= PTSCOPE_EV_F_IPI;
 	if (!(current->flags & PF_KTHREAD) && current->mm != mm)

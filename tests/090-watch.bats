@@ -270,6 +270,39 @@ pagemap() {
 	[ -n "$end" ]
 }
 
+@test "IPIs sent for another process's mm do not mark the sender's own flush right after" {
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+	grep -q zram /proc/swaps || skip "no swap in this VM"
+	local fifo2=$BATS_TEST_TMPDIR/fifo2 other i
+	# F on CPU 0 alone: its mm is loaded on no other CPU.
+	fdo pin 0
+	fdo map 4
+	region
+	fdo touch
+	# G's mm is loaded on CPU 1, where its thread spins.
+	mkfifo "$fifo2"
+	start_target G --prog faulter "$fifo2"
+	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo map 64
+	other=$(awk '$1 == "region" { print $2 }' "$G_OUT")
+	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo spin
+	watch_start "$F_PID" "$G_PID" --events tlb
+	# Each round F reclaims G's pages, whose flush interrupts CPU 1, and
+	# at once changes its own region's protection: a flush of F's mm,
+	# which interrupts no one.
+	for i in 1 2 3 4 5 6; do
+		FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo touch
+		fdo pageoutof "$G_PID:$other:64"
+	done
+	watch_stop
+
+	[ "$(count ".type == \"tlb_shootdown\" and .pid == $G_PID and .cpu == 1")" -ge 1 ]
+	local own
+	own=$(events ".type == \"tlb_flush\" and .pid == $F_PID and .reason == \"mprotect\"")
+	[ "$(wc -l <<<"$own")" -ge 3 ]
+	[ "$(jq -c 'select(.cpus != 0)' <<<"$own" | wc -l)" -eq 0 ]
+	[ "$(jq -c 'select(.ipi)' <<<"$own" | wc -l)" -eq 0 ]
+}
+
 @test "munmap of a region alone in its page table frees the table: VmPTE drops, the flush says so" {
 	fdo mapalone
 	region

@@ -17,6 +17,12 @@
  *   mprotect    make the region read-only
  *   munmap      unmap the region
  *   spin        start a thread spinning on CPU 1, this one moves to CPU 0
+ *   pin C       move to CPU C
+ *   pageoutof PID:0xADDR:N
+ *               MADV_PAGEOUT another process's N pages at ADDR
+ *               (process_madvise), then at once, with nothing between that
+ *               could block, flip the region read-only, or back to
+ *               read-write: "flipped ro" or "flipped rw"
  *   storm S     for S seconds, over and over: map 256 pages, write each,
  *               unmap them (a steady stream of faults, unmaps and flushes)
  *   fork        fork a child that writes the region's first page, prints
@@ -43,6 +49,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +59,12 @@
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open		434
+#endif
+#ifndef SYS_process_madvise
+#define SYS_process_madvise	440
 #endif
 
 static char line[256];
@@ -180,6 +194,36 @@ static void prefault_stack(void)
 	memset((char *)buf, 1, sizeof(buf));
 }
 
+/*
+ * The reclaim's flush of the other process's mm sends IPIs from this
+ * task; its own mprotect() flush right after, of an mm no other CPU has
+ * loaded, sends none.
+ */
+static void pageout_of(const char *arg)
+{
+	static int prot = PROT_READ | PROT_WRITE;
+	unsigned long addr, n;
+	struct iovec iov;
+	int pid, pidfd;
+
+	if (sscanf(arg, "%d:%lx:%lu", &pid, &addr, &n) != 3) {
+		errno = EINVAL;
+		die("pageoutof");
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		die("pidfd_open");
+	iov.iov_base = (void *)addr;
+	iov.iov_len = n * PAGE;
+	prot ^= PROT_WRITE;
+	if (syscall(SYS_process_madvise, pidfd, &iov, 1UL, MADV_PAGEOUT, 0U) < 0)
+		die("process_madvise");
+	if (mprotect(region, pages * PAGE, prot))
+		die("mprotect");
+	close(pidfd);
+	printf("flipped %s\n", prot & PROT_WRITE ? "rw" : "ro");
+}
+
 static int do_fork(int fifo)
 {
 	int pipefd[2];
@@ -252,6 +296,10 @@ static void command(int fifo, const char *id, const char *word, const char *arg)
 			die("pthread_create");
 		while (!spinning)
 			;
+	} else if (!strcmp(word, "pin")) {
+		pin(atoi(arg));
+	} else if (!strcmp(word, "pageoutof")) {
+		pageout_of(arg);
 	} else if (!strcmp(word, "storm")) {
 		storm(strtod(arg, NULL));
 	} else if (!strcmp(word, "fork")) {
