@@ -513,14 +513,10 @@ void ps_target_fork(struct task_struct *parent, struct task_struct *child)
 		    !(sub->flags & PTSCOPE_WATCH_F_CHILDREN) || sub->ending)
 			continue;
 		child_nr = pid_nr_ns(task_tgid(child), sub->pid_ns);
-		/* A child not followed is still told of, never left out unsaid. */
-		if (sub->nr_live >= READ_ONCE(max_targets)) {
-			process_event(t, PTSCOPE_EV_FORK, child_nr,
-				      PTSCOPE_EV_F_UNFOLLOWED);
-			continue;
-		}
-		nt = target_alloc(sub, task_tgid(child), GFP_ATOMIC);
+		nt = sub->nr_live < READ_ONCE(max_targets) ?
+		     target_alloc(sub, task_tgid(child), GFP_ATOMIC) : NULL;
 		mmw = nt ? mmw_get_locked(child->mm, NULL) : NULL;
+		/* At the limit or out of memory: told of, never left unsaid. */
 		if (!mmw) {
 			if (nt)
 				target_free(nt);
