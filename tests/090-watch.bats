@@ -35,6 +35,18 @@ region() {
 	PAGES=$(awk '{ print $3 }' <<<"$line")
 }
 
+# start_g: a second faulter, G, reading its own FIFO; gdo WORD [ARG]: fdo
+# for it.
+start_g() {
+	G_FIFO=$BATS_TEST_TMPDIR/fifo2
+	mkfifo "$G_FIFO"
+	start_target G --prog faulter "$G_FIFO"
+}
+
+gdo() {
+	FAULTER_FIFO=$G_FIFO FAULTER_OUT=$G_OUT fdo "$@"
+}
+
 # page N: the address of page N of the region, as ptscope prints it.
 page() {
 	printf '0x%x' $((REGION + $1 * 4096))
@@ -273,24 +285,23 @@ pagemap() {
 @test "IPIs sent for another process's mm do not mark the sender's own flush right after" {
 	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
 	grep -q zram /proc/swaps || skip "no swap in this VM"
-	local fifo2=$BATS_TEST_TMPDIR/fifo2 other i
+	local other i
 	# F on CPU 0 alone: its mm is loaded on no other CPU.
 	fdo pin 0
 	fdo map 4
 	region
 	fdo touch
 	# G's mm is loaded on CPU 1, where its thread spins.
-	mkfifo "$fifo2"
-	start_target G --prog faulter "$fifo2"
-	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo map 64
+	start_g
+	gdo map 64
 	other=$(awk '$1 == "region" { print $2 }' "$G_OUT")
-	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo spin
+	gdo spin
 	watch_start "$F_PID" "$G_PID" --events tlb
 	# Each round F reclaims G's pages, whose flush interrupts CPU 1, and
 	# at once changes its own region's protection: a flush of F's mm,
 	# which interrupts no one.
 	for i in 1 2 3 4 5 6; do
-		FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo touch
+		gdo touch
 		fdo pageoutof "$G_PID:$other:64"
 	done
 	watch_stop
@@ -403,9 +414,8 @@ pagemap() {
 
 @test "events arrive in sequence order, each number once: two processes faulting on two CPUs" {
 	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
-	local fifo2=$BATS_TEST_TMPDIR/fifo2 seqs n summary occurred delivered
-	mkfifo "$fifo2"
-	start_target G --prog faulter "$fifo2"
+	local seqs n summary occurred delivered
+	start_g
 	# One subscription, its two targets each on a CPU of its own: both
 	# CPUs' rings fill at once while the worker merges them. A number
 	# taken on one CPU after the worker fixed that ring, and one taken
@@ -415,7 +425,7 @@ pagemap() {
 	watch_start "$F_PID" "$G_PID" --events fault --buffer 65536
 	# Half a second each: tens of thousands of events, hundreds of merges.
 	fdo storm 0.5 &
-	FAULTER_FIFO=$fifo2 FAULTER_OUT=$G_OUT fdo storm 0.5
+	gdo storm 0.5
 	wait $!
 	watch_stop
 	seqs=$(jq -r 'select(.seq) | .seq' "$WATCH_OUT")
